@@ -1,0 +1,38 @@
+using System.Text.Json;
+using Marketplace.Core.Common;
+
+namespace Marketplace.Core.Persistence;
+
+/// <summary>
+/// What the generic runner needs to know about one aggregate type: its storage kind, how events apply, how the
+/// state reads on the timeline, which deadline it carries, which outbox messages an event causes and which
+/// tags make it findable. Each capability declares one of these beside its pure rules.
+/// </summary>
+public sealed class AggregateDefinition<TState, TEvent>
+    where TState : class
+    where TEvent : IDomainEvent
+{
+    public required string Kind { get; init; }
+    public required Func<TState?, TEvent, TState> Apply { get; init; }
+    public required Func<TState, string?> StateName { get; init; }
+    public Func<TState, DateTimeOffset?> NextDeadline { get; init; } = _ => null;
+
+    /// <summary>Messages to other aggregates or to sellers, written atomically with the event that caused them.</summary>
+    public Func<TState, TEvent, IEnumerable<(string Topic, object Payload)>> Outbox { get; init; } = (_, _) => [];
+
+    public Func<TState, IReadOnlyDictionary<string, string>> Tags { get; init; } = _ => new Dictionary<string, string>();
+
+    /// <summary>Optional timer step: what time alone does to the state at <c>now</c> (must be idempotent).</summary>
+    public Func<TState, DateTimeOffset, Decision<TEvent>>? Tick { get; init; }
+
+    public JsonSerializerOptions Json { get; init; } = CoreJson.Options;
+}
+
+public static class CoreJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+}
