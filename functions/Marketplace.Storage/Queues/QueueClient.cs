@@ -116,20 +116,26 @@ public sealed class QueueClient
         return messages;
     }
 
-    /// <summary>Deletes a received message. Returns false if it is gone already (deleted, expired or re-received).</summary>
+    /// <summary>
+    /// Deletes a received message. Returns false if it was not deleted because it is gone (deleted or expired: 404
+    /// MessageNotFound) or this lease was lost (its visibility timeout passed and it was received again: 400
+    /// PopReceiptMismatch); in the latter case another consumer now holds it.
+    /// </summary>
     public async Task<bool> DeleteAsync(string messageId, string popReceipt, CancellationToken cancellationToken = default)
     {
         using var message = CreateMessage(RequestMethod.Delete, MessageUri(messageId, popReceipt));
         var response = await StorageHttp.SendAsync(_pipeline, message, cancellationToken).ConfigureAwait(false);
         if (response.Status == 204) return true;
-        if (response.Status == 404) return false;
-        throw StorageHttp.CreateException(response, StorageService.Queue, $"Delete message from queue '{Name}'");
+        var error = StorageHttp.CreateException(response, StorageService.Queue, $"Delete message from queue '{Name}'");
+        if (response.Status == 404 || (response.Status == 400 && error.ErrorCode == "PopReceiptMismatch")) return false;
+        throw error;
     }
 
     /// <summary>
     /// Extends (or shortens) a received message's invisibility to <paramref name="visibilityTimeout"/> from now
-    /// (Update Message). Returns the new pop receipt, which replaces the old one. Throws
-    /// <see cref="StorageNotFoundException"/> if the lease was lost (the pop receipt no longer matches).
+    /// (Update Message). Returns the new pop receipt, which replaces the old one. Throws a
+    /// <see cref="StorageException"/> if the lease was lost: 400 PopReceiptMismatch (received again by someone else)
+    /// or 404 MessageNotFound (deleted or expired).
     /// </summary>
     public async Task<string> ExtendLeaseAsync(string messageId, string popReceipt, TimeSpan visibilityTimeout, CancellationToken cancellationToken = default)
     {
