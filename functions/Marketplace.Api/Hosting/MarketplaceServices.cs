@@ -8,7 +8,6 @@ using Marketplace.Core.SellerCalls;
 using Marketplace.Core.Supervision;
 using Marketplace.Core.Timers;
 using Marketplace.Core.Work;
-using Marketplace.Core.Work;
 using Marketplace.Storage;
 using Marketplace.Storage.Aggregates;
 using Marketplace.Storage.Files;
@@ -57,7 +56,7 @@ public static class MarketplaceServices
         services.AddSingleton<IHealthProbe, StorageHealthProbe>();
         services.AddSingleton<IFileStore>(sp => new BlobFileStore(sp.GetRequiredService<StorageAccount>()
             .GetBlobContainerClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Prefix + "-files")));
-        services.AddSingleton<OutboxKind>(new OutboxKind(SupervisionCases.Kind));
+        services.AddSingleton<StoredKind>(new StoredKind(SupervisionCases.Kind));
 
         // Capabilities: their options (validated at start-up), use cases and work handlers.
         services.AddOptions<SupervisionOptions>().Bind(config.GetSection(SupervisionOptions.SectionName))

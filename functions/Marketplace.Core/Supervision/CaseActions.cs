@@ -8,6 +8,7 @@ public static class CaseActions
     public const string RequirementConfirmed = "requirement.confirmed";
     public const string RequirementReturned = "requirement.returned";
     public const string ReportUploaded = "report.uploaded";
+    public const string EvidenceUploaded = "evidence.uploaded";
     public const string DeliverySubmitted = "delivery.submitted";
     public const string ReviewApproved = "review.approved";
     public const string ReviewRejected = "review.rejected";

@@ -42,6 +42,15 @@ public sealed record RecordReportUploaded(
     long Size,
     string Sha256) : CaseCommand(Actor);
 
+/// <summary>A party uploaded appeal evidence (the bytes are already stored).</summary>
+public sealed record RecordEvidenceUploaded(
+    Actor Actor,
+    string EvidenceId,
+    string FileName,
+    string ContentType,
+    long Size,
+    string Sha256) : CaseCommand(Actor);
+
 /// <summary>§6.2 #5, §6.5 #2, §6.2-L2 #1: the seller delivers (reports; hardware: logistics).</summary>
 public sealed record SubmitDelivery(
     Actor Actor,

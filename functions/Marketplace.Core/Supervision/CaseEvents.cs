@@ -46,6 +46,13 @@ public sealed record RequirementReturned(DateTimeOffset At, string ReturnReason)
     public override string? Reason => ReturnReason;
 }
 
+/// <summary>A party's appeal evidence was recorded; the timeline keeps its sha256.</summary>
+public sealed record EvidenceUploaded(DateTimeOffset At, EvidenceRef Evidence) : CaseEvent(At)
+{
+    public override string Action => CaseActions.EvidenceUploaded;
+    public override string? Reason => $"{Evidence.FileName} sha256={Evidence.Sha256}";
+}
+
 /// <summary>A report reference was recorded; <see cref="ReplacesReportId"/> is the unlocked report of the same name it replaced.</summary>
 public sealed record ReportUploaded(
     DateTimeOffset At,

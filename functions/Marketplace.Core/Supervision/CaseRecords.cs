@@ -18,6 +18,17 @@ public sealed record ReportRef(
     DateTimeOffset UploadedAt,
     bool Locked = false);
 
+/// <summary>An appeal evidence file uploaded by a party (the bytes live in Blob storage).</summary>
+public sealed record EvidenceRef(
+    string EvidenceId,
+    string FileName,
+    string ContentType,
+    long Size,
+    string Sha256,
+    string UploadedBy,
+    Role UploadedByRole,
+    DateTimeOffset UploadedAt);
+
 /// <summary>The shipment of a hardware delivery (seed 004), plus the courier's sign-off once recorded (§6.5 #4).</summary>
 public sealed record Logistics(
     string Carrier,

@@ -32,6 +32,9 @@ public sealed record SupervisionCase
 
     public Requirement? Requirement { get; init; }
     public IReadOnlyList<ReportRef> Reports { get; init; } = [];
+
+    /// <summary>Appeal evidence the parties uploaded (seed 001: material for the operations manager).</summary>
+    public IReadOnlyList<EvidenceRef> Evidence { get; init; } = [];
     public IReadOnlyList<DeliveryRecord> Deliveries { get; init; } = [];
 
     /// <summary>Hardware: the logistics of the latest delivery, with the courier sign-off once known.</summary>

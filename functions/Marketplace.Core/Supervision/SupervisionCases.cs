@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Marketplace.Core.Catalogue;
 using Marketplace.Core.Common;
 using Marketplace.Core.Files;
@@ -84,12 +82,12 @@ public sealed class SupervisionCases(
     public async Task<CaseFileStored> UploadReportAsync(string caseId, Actor actor, string fileName, string? contentType, long? length, Stream body, CancellationToken ct)
     {
         var (state, _) = await LoadVisibleAsync(caseId, actor, ct);
-        var reportId = ReportIdFor(fileName);
+        var reportId = "rp" + Guid.NewGuid().ToString("N")[..20];
         // Check the cheap rules before taking the bytes: frozen, wrong party, wrong state, locked.
-        var precheck = SupervisionRules.Decide(state, new RecordReportUploaded(actor, reportId, fileName, contentType ?? "", 0, new string('0', 64)), time.GetUtcNow(), options.Value);
+        var precheck = SupervisionRules.Decide(state, new RecordReportUploaded(actor, reportId, fileName, contentType ?? "", 1, new string('0', 64)), time.GetUtcNow(), options.Value);
         Throw(precheck.Error);
-        var stored = await StoreFileAsync($"cases/{caseId}/reports/{reportId}/{Guid.NewGuid():N}", contentType, length, body, ct);
-        await RecordOrDeleteAsync(caseId, new RecordReportUploaded(actor, reportId, fileName, stored.ContentType, stored.Size, stored.Sha256, stored.Path), stored, ct);
+        var stored = await StoreFileAsync(ReportPath(caseId, reportId), contentType, length, body, ct);
+        await RecordOrDeleteAsync(caseId, new RecordReportUploaded(actor, reportId, fileName, stored.ContentType, stored.Size, stored.Sha256), stored, ct);
         return new CaseFileStored(reportId, fileName, stored.Sha256, stored.Size, stored.ContentType);
     }
 
@@ -98,7 +96,7 @@ public sealed class SupervisionCases(
         var (state, _) = await LoadVisibleAsync(caseId, actor, ct);
         var report = state.Reports.FirstOrDefault(r => r.ReportId == reportId)
                      ?? throw new DomainException(DomainError.NotFound("report.not-found", $"Case {caseId} has no report {reportId}."));
-        var file = await files.OpenAsync(report.Path ?? "", ct)
+        var file = await files.OpenAsync(ReportPath(caseId, reportId), ct)
                    ?? throw new DomainException(DomainError.NotFound("report.not-found", $"The file of report {reportId} is missing."));
         return (report, file);
     }
@@ -149,10 +147,10 @@ public sealed class SupervisionCases(
     {
         var (state, _) = await LoadVisibleAsync(caseId, actor, ct);
         var evidenceId = "ev" + Guid.NewGuid().ToString("N")[..20];
-        var precheck = SupervisionRules.Decide(state, new RecordEvidenceUploaded(actor, evidenceId, fileName, contentType ?? "", 0, new string('0', 64), ""), time.GetUtcNow(), options.Value);
+        var precheck = SupervisionRules.Decide(state, new RecordEvidenceUploaded(actor, evidenceId, fileName, contentType ?? "", 1, new string('0', 64)), time.GetUtcNow(), options.Value);
         Throw(precheck.Error);
-        var stored = await StoreFileAsync($"cases/{caseId}/evidence/{evidenceId}", contentType, length, body, ct);
-        await RecordOrDeleteAsync(caseId, new RecordEvidenceUploaded(actor, evidenceId, fileName, stored.ContentType, stored.Size, stored.Sha256, stored.Path), stored, ct);
+        var stored = await StoreFileAsync(EvidencePath(caseId, evidenceId), contentType, length, body, ct);
+        await RecordOrDeleteAsync(caseId, new RecordEvidenceUploaded(actor, evidenceId, fileName, stored.ContentType, stored.Size, stored.Sha256), stored, ct);
         return new CaseFileStored(evidenceId, fileName, stored.Sha256, stored.Size, stored.ContentType);
     }
 
@@ -161,7 +159,7 @@ public sealed class SupervisionCases(
         var (state, _) = await LoadVisibleAsync(caseId, actor, ct);
         var evidence = state.Evidence.FirstOrDefault(r => r.EvidenceId == evidenceId)
                        ?? throw new DomainException(DomainError.NotFound("evidence.not-found", $"Case {caseId} has no evidence {evidenceId}."));
-        var file = await files.OpenAsync(evidence.Path, ct)
+        var file = await files.OpenAsync(EvidencePath(caseId, evidenceId), ct)
                    ?? throw new DomainException(DomainError.NotFound("evidence.not-found", $"The file of evidence {evidenceId} is missing."));
         return (evidence, file);
     }
@@ -208,8 +206,10 @@ public sealed class SupervisionCases(
         return fileName!;
     }
 
-    public static string ReportIdFor(string fileName) =>
-        "rp" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fileName.ToLowerInvariant())))[..20];
+    // Every upload has its own id and blob; blobs are write-once, so what a delivery referenced never changes.
+    private static string ReportPath(string caseId, string reportId) => $"cases/{caseId}/reports/{reportId}";
+
+    private static string EvidencePath(string caseId, string evidenceId) => $"cases/{caseId}/evidence/{evidenceId}";
 
     private static string NormalizeContentType(string? contentType) =>
         (contentType ?? "").Split(';')[0].Trim().ToLowerInvariant();

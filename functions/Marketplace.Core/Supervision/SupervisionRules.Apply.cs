@@ -37,6 +37,7 @@ public static partial class SupervisionRules
             RequirementConfirmed x => Enter(s, CaseState.SellerImplementing, x.At),
             // decisions §16 #12: a returned requirement leaves the rejection counter alone.
             RequirementReturned x => Enter(s, CaseState.AwaitingRequirement, x.At),
+            EvidenceUploaded x => s with { Evidence = [.. s.Evidence.Where(e => e.EvidenceId != x.Evidence.EvidenceId), x.Evidence] },
             ReportUploaded x => s with
             {
                 Reports =

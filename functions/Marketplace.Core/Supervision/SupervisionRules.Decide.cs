@@ -31,6 +31,7 @@ public static partial class SupervisionRules
             SubmitRequirement c => DecideSubmitRequirement(state, c, now),
             DecideRequirement c => DecideRequirementDecision(state, c, now),
             RecordReportUploaded c => DecideReportUploaded(state, c, now),
+            RecordEvidenceUploaded c => DecideEvidenceUploaded(state, c, now),
             SubmitDelivery c => DecideDelivery(state, c, now),
             Review c => DecideReview(state, c, now),
             DecideAcceptance c => DecideAcceptanceDecision(state, c, now),
@@ -133,6 +134,20 @@ public static partial class SupervisionRules
         }
 
         return Decision<CaseEvent>.Accept(new ReportUploaded(now, c.ReportId, c.FileName, c.ContentType, c.Size, c.Sha256, sameName?.ReportId));
+    }
+
+    // Seed 001 / seed 003: an appeal carries evidence (attachments); parties upload it before they appeal.
+    private static Decision<CaseEvent> DecideEvidenceUploaded(SupervisionCase s, RecordEvidenceUploaded c, DateTimeOffset now)
+    {
+        const string doing = "uploading appeal evidence";
+        if (Guard(s, c.Actor, doing, Parties) is { } denied) return denied;
+        if (s.IsTerminal) return CaseErrors.NotAllowed(s, doing);
+        if (string.IsNullOrWhiteSpace(c.EvidenceId) || string.IsNullOrWhiteSpace(c.FileName) || string.IsNullOrWhiteSpace(c.Sha256))
+            return CaseErrors.Required(s, "the evidence id, file name and sha256");
+        if (c.Size <= 0) return CaseErrors.Invalid(s, "The evidence file is empty.");
+        if (s.Evidence.FirstOrDefault(e => e.EvidenceId == c.EvidenceId) is { } same)
+            return same.Sha256 == c.Sha256 ? Decision<CaseEvent>.Accept() : DomainError.Conflict("evidence.duplicate-id", $"Evidence {c.EvidenceId} exists with other content.");
+        return Decision<CaseEvent>.Accept(new EvidenceUploaded(now, new EvidenceRef(c.EvidenceId, c.FileName, c.ContentType, c.Size, c.Sha256, c.Actor.Id, c.Actor.Role, now)));
     }
 
     // §6.2 #5 (seed 000, seed 002, seed 001, P47, P48), §6.5 #2 (seed 004), §6.2-L2 #1 (P44): the seller delivers.
@@ -298,6 +313,10 @@ public static partial class SupervisionRules
         if (string.IsNullOrWhiteSpace(c.AppealId)) return CaseErrors.Required(s, "the appeal id");
         // Seed 000 / seed 003: an appeal needs its reason (申诉原因).
         if (string.IsNullOrWhiteSpace(c.Reason)) return CaseErrors.Required(s, "the appeal reason");
+        if (c.Reason.Length > 2000 || c.Demands?.Length > 2000) return CaseErrors.Invalid(s, "The reason and the demands are at most 2000 characters each.");
+        // Evidence must be the party's own upload to this case.
+        if (Ids(c.EvidenceIds).FirstOrDefault(id => !s.Evidence.Any(e => e.EvidenceId == id && e.UploadedBy == c.Actor.Id)) is { } unknown)
+            return DomainError.Invalid("appeal.unknown-evidence", $"Evidence {unknown} was not uploaded to this case by you.");
 
         return Decision<CaseEvent>.Accept(new AppealOpened(now, c.AppealId, c.Actor.Id, c.Actor.Role, c.Reason.Trim(),
             NullIfBlank(c.Demands), Ids(c.EvidenceIds), party.Rule));

@@ -74,5 +74,5 @@ public sealed class OutboxRelay(IAggregateStore store, IWorkQueue queue)
     }
 }
 
-/// <summary>Registers an aggregate kind whose outbox rows are recovered at start-up.</summary>
-public sealed record OutboxKind(string Kind);
+/// <summary>An aggregate kind the host stores: its deadlines load into the scheduler and its outbox is recovered at start-up.</summary>
+public sealed record StoredKind(string Kind);

@@ -13,7 +13,7 @@ namespace Marketplace.Server.Scheduling;
 public sealed class TimerHeapScheduler(
     IAggregateStore store,
     IWorkQueue queue,
-    WorkRouter router,
+    IEnumerable<StoredKind> kinds,
     TimeProvider time,
     ILogger<TimerHeapScheduler> logger) : BackgroundService, IScheduler
 {
@@ -97,7 +97,7 @@ public sealed class TimerHeapScheduler(
     private async Task LoadAsync(CancellationToken ct)
     {
         var count = 0;
-        foreach (var kind in router.TickKinds)
+        foreach (var kind in kinds.Select(k => k.Kind).Distinct())
             await foreach (var w in store.DeadlinesAsync(kind, ct))
             {
                 Schedule(w);

@@ -9,7 +9,7 @@ namespace Marketplace.Server.Work;
 /// Relays committed outbox rows to the work queue right after the commit, off the request path, and at start-up
 /// recovers rows left behind by a process that died between its commit and the send.
 /// </summary>
-public sealed class OutboxPump(OutboxRelay relay, IEnumerable<OutboxKind> kinds, TimeProvider time, ILogger<OutboxPump> logger)
+public sealed class OutboxPump(OutboxRelay relay, IEnumerable<StoredKind> kinds, TimeProvider time, ILogger<OutboxPump> logger)
     : BackgroundService, IOutboxDispatcher
 {
     private readonly Channel<(string Kind, string Id, OutboxMessage Message)> _channel =
