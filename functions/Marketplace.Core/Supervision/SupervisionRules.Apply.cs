@@ -67,11 +67,7 @@ public static partial class SupervisionRules
             {
                 Deliveries = [.. s.Deliveries, new DeliveryRecord(DeliveryKind.Deployment, x.At, [])],
             }, CaseState.AwaitingUserAcceptance, x.At),
-            CourierSignedOff x => s with
-            {
-                Logistics = (s.Logistics ?? throw new InvalidOperationException("A sign-off needs a shipment."))
-                    with { SignedOffAt = x.SignedOffAt, SignerPhone = x.SignerPhone },
-            },
+            CourierSignedOff x => s with { Logistics = SignedOff(s.Logistics, x) },
             AcceptanceAutoAccepted x => s with { AcceptedAt = x.At },
             StallWindowElapsed x => s with { StallNotifiedFor = x.EnteredAt },
             AppealOpened x => s with
@@ -102,6 +98,9 @@ public static partial class SupervisionRules
         reportIds.Count == 0
             ? s
             : s with { Reports = [.. s.Reports.Select(r => reportIds.Contains(r.ReportId) ? r with { Locked = true } : r)] };
+
+    private static Logistics SignedOff(Logistics? shipment, CourierSignedOff x) =>
+        (shipment ?? throw new InvalidOperationException("A sign-off needs a shipment.")) with { SignedOffAt = x.SignedOffAt, SignerPhone = x.SignerPhone };
 
     private static SupervisionCase ApplyProof(SupervisionCase s, ProofUploaded x)
     {

@@ -50,15 +50,15 @@ public static partial class SupervisionRules
                 return new PartyEligibility(false, null, AppealRules.OwnStep,
                     $"The case waits for the seller; the seller may appeal here only after {needed} buyer rejections (so far {s.RejectionCount}).");
             case CaseSides.Buyer:
-            {
-                // Seed 000: the user-side step (requirement / acceptance) has stayed more than 5 days.
-                var from = s.StateEnteredAt + o.StallWindow;
-                return now >= from
-                    ? new PartyEligibility(true, from, AppealRules.BuyerStepStalled,
-                        $"The case has waited for the buyer in {s.State} since {s.StateEnteredAt:O}, longer than {Days(o.StallWindow)}.")
-                    : new PartyEligibility(false, from, AppealRules.BuyerStepStalled,
-                        $"The seller may appeal once the case has waited for the buyer in {s.State} for {Days(o.StallWindow)}, from {from:O}.");
-            }
+                {
+                    // Seed 000: the user-side step (requirement / acceptance) has stayed more than 5 days.
+                    var from = s.StateEnteredAt + o.StallWindow;
+                    return now >= from
+                        ? new PartyEligibility(true, from, AppealRules.BuyerStepStalled,
+                            $"The case has waited for the buyer in {s.State} since {s.StateEnteredAt:O}, longer than {Days(o.StallWindow)}.")
+                        : new PartyEligibility(false, from, AppealRules.BuyerStepStalled,
+                            $"The seller may appeal once the case has waited for the buyer in {s.State} for {Days(o.StallWindow)}, from {from:O}.");
+                }
             default:
                 return new PartyEligibility(false, null, AppealRules.PlatformStep,
                     "The case waits for the platform review; no appeal until it moves on.");
