@@ -132,7 +132,7 @@ internal sealed class CaseBuilder
         Do(new RecordCourierSignOff(Platform, at ?? Now, signerPhone));
 
     public CaseBuilder Appeal(Actor who, string appealId = "appeal-1", string reason = "No progress") =>
-        Do(new OpenAppeal(who, appealId, reason, "Refund", ["evidence-1"]));
+        Do(new OpenAppeal(who, appealId, reason, "Refund"));
 
     public CaseBuilder Resolve(AppealOutcome outcome, string appealId = "appeal-1", string note = "Checked with both parties by phone") =>
         Do(new ResolveAppeal(Ops, appealId, outcome, note));

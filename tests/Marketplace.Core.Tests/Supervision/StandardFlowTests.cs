@@ -211,6 +211,7 @@ public sealed class StandardFlowTests
     public void Row10_appeal_freezes()
     {
         var b = Open().ToSellerImplementing().WaitDays(6);
+        b.Do(new RecordEvidenceUploaded(Buyer, "shot-1", "screenshot.png", "image/png", 100, new string('a', 64)));
         b.Do(new OpenAppeal(Buyer, "appeal-1", "The seller does not answer", "Refund", ["shot-1"]));
 
         Expect.Actions(b.LastEvents, CaseActions.AppealOpened);
