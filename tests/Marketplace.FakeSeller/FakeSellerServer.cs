@@ -253,7 +253,8 @@ public sealed class FakeSellerServer : IAsyncDisposable
         var answer = verified
             ? Answer(activity, body, isKit: false)
             : Result(error!.StartsWith("param", StringComparison.Ordinal) ? "000002" : "000001", error);
-        await RespondAsync(context, answer, Record(context, activity, false, query, body, verified, error, keyIndex, answer)).ConfigureAwait(false);
+        Record(context, activity, false, query, new Dictionary<string, string>(), body, verified, error, keyIndex, answer);
+        await RespondAsync(context, answer).ConfigureAwait(false);
     }
 
     private async Task HandleKitAsync(HttpContext context)
@@ -270,8 +271,8 @@ public sealed class FakeSellerServer : IAsyncDisposable
         var answer = check.Verified
             ? Answer(activity, body, isKit: true)
             : Result(check.Error!.StartsWith("param", StringComparison.Ordinal) ? "000002" : "000001", check.Error);
-        await RespondAsync(context, answer, Record(context, activity, true, query, headers, body, check.Verified, check.Error, check.KeyIndex, answer))
-            .ConfigureAwait(false);
+        Record(context, activity, true, query, headers, body, check.Verified, check.Error, check.KeyIndex, answer);
+        await RespondAsync(context, answer).ConfigureAwait(false);
     }
 
     private (bool Verified, string? Error, int? KeyIndex) VerifyBase(IReadOnlyDictionary<string, string> query, string body)
@@ -566,11 +567,7 @@ public sealed class FakeSellerServer : IAsyncDisposable
         return new FakeAnswer(200, JsonSerializer.Serialize(body, Json), "application/json", code);
     }
 
-    private ReceivedRequest Record(HttpContext context, string activity, bool isKit, IReadOnlyDictionary<string, string> query,
-        string body, bool verified, string? error, int? keyIndex, FakeAnswer answer) =>
-        Record(context, activity, isKit, query, new Dictionary<string, string>(), body, verified, error, keyIndex, answer);
-
-    private ReceivedRequest Record(HttpContext context, string activity, bool isKit, IReadOnlyDictionary<string, string> query,
+    private void Record(HttpContext context, string activity, bool isKit, IReadOnlyDictionary<string, string> query,
         IReadOnlyDictionary<string, string> headers, string body, bool verified, string? error, int? keyIndex, FakeAnswer answer)
     {
         lock (_gate)
@@ -581,11 +578,10 @@ public sealed class FakeSellerServer : IAsyncDisposable
             var changed = _changed;
             _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             changed.SetResult();
-            return received;
         }
     }
 
-    private async Task RespondAsync(HttpContext context, FakeAnswer answer, ReceivedRequest _)
+    private async Task RespondAsync(HttpContext context, FakeAnswer answer)
     {
         if (answer.Delay > TimeSpan.Zero)
         {

@@ -290,6 +290,21 @@ public sealed class FakeSellerInteropTests : IAsyncLifetime
         Assert.Equal("000003", back.ResultCode);
     }
 
+    [Fact]
+    public async Task Tests_can_await_requests_as_they_arrive()
+    {
+        var waiting = _seller.WaitForRequestsAsync("releaseInstance", 2);
+        Assert.False(waiting.IsCompleted);
+
+        await SendAsync(SellerRequest.ReleaseInstance("a"));
+        await SendAsync(SellerRequest.UpdateInstanceStatus("a", InstanceStatusChange.Freeze));
+        await SendAsync(SellerRequest.ReleaseInstance("b"));
+
+        var received = await waiting;
+        Assert.Equal(["a", "b"], received.Select(r => r.Field("instanceId")));
+        await Assert.ThrowsAsync<TimeoutException>(() => _seller.WaitForRequestsAsync("newInstance", 1, TimeSpan.FromMilliseconds(100)));
+    }
+
     /// <summary>Drives a call with the state machine the way the queue worker will: a virtual clock for the schedule, real signing.</summary>
     private async Task<SellerCall> DriveAsync(SellerCall call, DateTimeOffset now, SellerCallOptions options, int maxAttempts = 20)
     {
