@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Marketplace.Core.Common;
 using Marketplace.Core.SellerCalls.Protocol;
 
@@ -98,11 +99,13 @@ public sealed record SellerCall
     public string? ParkedReason { get; init; }
     public ManualDelivery? ManualDelivery { get; init; }
 
+    [JsonIgnore]
     public bool IsTerminal => Status is SellerCallStatus.Succeeded or SellerCallStatus.ManuallyDelivered;
 
     /// <summary>Pending, Retrying or InProgress: an automatic attempt is scheduled.</summary>
+    [JsonIgnore]
     public bool IsActive => Status is SellerCallStatus.Pending or SellerCallStatus.Retrying or SellerCallStatus.InProgress;
 
     /// <summary>The stored request template.</summary>
-    public SellerRequest Template => SellerRequest.FromBody(Activity, Payload);
+    public SellerRequest ToTemplate() => SellerRequest.FromBody(Activity, Payload);
 }

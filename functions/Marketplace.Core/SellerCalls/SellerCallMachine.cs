@@ -149,7 +149,7 @@ public static class SellerCallMachine
     public static SellerRequest NextRequest(SellerCall state, string businessId)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var template = state.Template;
+        var template = state.ToTemplate();
         if (state.Status == SellerCallStatus.InProgress && state.PollInstanceId is not null)
         {
             return SellerRequest.QueryInstance([state.PollInstanceId], template.IsTest);

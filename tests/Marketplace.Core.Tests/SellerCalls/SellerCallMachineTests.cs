@@ -468,3 +468,48 @@ public class SellerCallMachineTests
         Assert.Contains("\"testFlag\":\"1\"", progress.Attempts[0].RequestBody);
     }
 }
+
+public class SellerCallSerializationTests
+{
+    [Fact]
+    public void Snapshots_and_events_round_trip_through_system_text_json()
+    {
+        var t0 = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var options = new SellerCallOptions();
+        var events = new List<ISellerCallEvent>();
+        SellerCall? call = null;
+
+        void Step(ISellerCallCommand command, DateTimeOffset now)
+        {
+            var decision = SellerCallMachine.Decide(call, command, now, options);
+            Assert.False(decision.IsRejected, decision.Error?.Detail);
+            events.AddRange(decision.Events);
+            call = SellerCallMachine.ApplyAll(call, decision.Events);
+        }
+
+        Step(new CreateSellerCall("seller-1", "prod-1", SellerRequest.NewInstance("O1", "O1-000001", null)), t0);
+        var inProgress = SellerResponseClassifier.Classify("newInstance", SellerResponse.Http(200, """{"resultCode":"000004","instanceId":"i1"}"""));
+        Step(new RecordSellerCallAttempt(t0, SellerCallMachine.NextRequest(call!, "b1"), inProgress, 5), t0);
+        var ready = SellerResponseClassifier.Classify("queryInstance", SellerResponse.Http(200,
+            """{"resultCode":"000000","info":[{"instanceId":"i1","appInfo":{"frontEndUrl":"https://a.example.com","memo":"中文"}}]}"""));
+        Step(new RecordSellerCallAttempt(t0.AddMinutes(1), SellerCallMachine.NextRequest(call!, "b2"), ready, 7), t0.AddMinutes(1));
+
+        var json = System.Text.Json.JsonSerializer.Serialize(call);
+        var back = System.Text.Json.JsonSerializer.Deserialize<SellerCall>(json)!;
+
+        Assert.Equal(call!.Status, back.Status);
+        Assert.Equal(call.Result, back.Result);
+        Assert.Equal(call.Attempts, back.Attempts);
+        Assert.Equal(call.Deadline, back.Deadline);
+        Assert.Equal(call.Payload, back.Payload);
+        Assert.Equal(json, System.Text.Json.JsonSerializer.Serialize(back));
+
+        foreach (var e in events)
+        {
+            var text = System.Text.Json.JsonSerializer.Serialize(e, e.GetType());
+            var copy = (ISellerCallEvent)System.Text.Json.JsonSerializer.Deserialize(text, e.GetType())!;
+            Assert.Equal(text, System.Text.Json.JsonSerializer.Serialize(copy, e.GetType()));
+            Assert.Equal(e.Action, copy.Action);
+        }
+    }
+}
