@@ -1,1 +1,0 @@
-namespace Marketplace.Core.Tests;
