@@ -207,8 +207,11 @@ public static class UsageRecordValidator
         }
 
         var relate = string.IsNullOrEmpty(raw.RelatePkgInstance) ? null : raw.RelatePkgInstance;
-        return (new UsageRecord(raw.InstanceId, begin, end, recordTime, decimal.Round(value, MaxDecimalPlaces), raw.MeteringSn, relate), null, null);
+        return (new UsageRecord(raw.InstanceId, begin, end, recordTime, ToFourPlaces(value), raw.MeteringSn, relate), null, null);
     }
+
+    /// <summary>The amount rounded to, and written with, exactly 4 decimal places (99 → 99.0000).</summary>
+    public static decimal ToFourPlaces(decimal value) => decimal.Round(value, MaxDecimalPlaces) + 0.0000m;
 
     private static string? TimeError(string name, string? text, RawUsageRecord raw, out DateTimeOffset time)
     {
