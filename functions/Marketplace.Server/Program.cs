@@ -4,7 +4,8 @@ using Marketplace.Server.Scheduling;
 using Marketplace.Server.Timers;
 using Marketplace.Server.Work;
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings files sit beside the binary, wherever the process is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 if (string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]) && string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls("http://127.0.0.1:7071"); // the Functions host's local port
 

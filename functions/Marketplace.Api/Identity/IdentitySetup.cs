@@ -20,7 +20,12 @@ public static class IdentitySetup
     public static IServiceCollection AddMarketplaceIdentity(this IServiceCollection services, IConfiguration config, IHostEnvironment env)
     {
         var options = config.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
-        services.Configure<AuthOptions>(config.GetSection(AuthOptions.Section));
+        services.AddOptions<AuthOptions>().Bind(config.GetSection(AuthOptions.Section))
+            .Validate(o => !env.IsDevelopment() || o.DevSigningKey is { Length: >= 32 },
+                "Auth:DevSigningKey must be set (at least 32 characters) in Development, where the server mints its own tokens.")
+            .Validate(o => env.IsDevelopment() || (!string.IsNullOrWhiteSpace(o.Authority) && !string.IsNullOrWhiteSpace(o.Audience)),
+                "Auth:Authority and Auth:Audience must name the OIDC issuer (e.g. Entra ID) outside Development.")
+            .ValidateOnStart();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
             jwt.MapInboundClaims = false;

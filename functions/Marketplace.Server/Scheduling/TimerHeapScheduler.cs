@@ -41,12 +41,11 @@ public sealed class TimerHeapScheduler(
         await LoadAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
-            Task signal;
+            Task signal = Task.CompletedTask;
             WakeUp? due = null;
             TimeSpan wait;
             lock (_lock)
             {
-                signal = _changed.Task;
                 wait = Timeout.InfiniteTimeSpan;
                 while (_heap.TryPeek(out var next, out var at))
                 {
@@ -64,7 +63,12 @@ public sealed class TimerHeapScheduler(
                     else wait = delay > TimeSpan.FromHours(1) ? TimeSpan.FromHours(1) : delay;
                     break;
                 }
-                if (due is null) _changed = NewSignal();
+                if (due is null)
+                {
+                    // A Schedule() after this point completes the new signal and wakes the wait below.
+                    _changed = NewSignal();
+                    signal = _changed.Task;
+                }
             }
 
             if (due is not null)

@@ -70,7 +70,8 @@ public sealed class Market
 
     public async Task<JsonObject> DeliverAsync(string caseId)
     {
-        var reportId = await UploadReportAsync(caseId);
+        // A delivered report is locked: each delivery hands in a new one.
+        var reportId = await UploadReportAsync(caseId, $"acceptance-{Guid.NewGuid():N}.pdf");
         return await OkAsync(Seller.PostAsJsonAsync($"/api/cases/{caseId}/delivery", new { reportIds = new[] { reportId } }));
     }
 

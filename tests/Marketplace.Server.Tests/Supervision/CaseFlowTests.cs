@@ -24,8 +24,10 @@ public sealed class CaseFlowTests
 
         var pdf = "%PDF-1.7\n"u8.ToArray().Concat(Enumerable.Range(0, 300_000).Select(i => (byte)(i % 251))).ToArray();
         var reportId = await m.UploadReportAsync(caseId, "acceptance-report.pdf", pdf);
+        var orderId = (await m.GetCaseAsync(caseId))["orderId"]!.GetValue<string>();
+        var placedAt = (await (await m.Buyer.GetAsync($"/api/orders/{orderId}")).JsonAsync())["placedAt"]!.GetValue<DateTimeOffset>();
         var delivered = await Market.OkAsync(m.Seller.PostAsJsonAsync($"/api/cases/{caseId}/delivery",
-            new { reportIds = new[] { reportId }, actualStartTime = DateTimeOffset.UtcNow.AddMinutes(-5) }));
+            new { reportIds = new[] { reportId }, actualStartTime = placedAt }));
         Assert.Equal("AwaitingUserAcceptance", State(delivered));
 
         // The buyer downloads exactly what the seller uploaded, with an ETag.
@@ -45,7 +47,7 @@ public sealed class CaseFlowTests
         Assert.Contains(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(pdf)), uploaded["reason"]!.GetValue<string>());
         Assert.Equal("buyer", done["timeline"]!.AsArray().Single(t => t!["action"]!.GetValue<string>() == "acceptance.accepted")!["role"]!.GetValue<string>());
 
-        var orderId = done["orderId"]!.GetValue<string>();
+        Assert.Equal(placedAt, done["actualStartTime"]!.GetValue<DateTimeOffset>());
         var order = await Market.EventuallyAsync(async () => await (await m.Buyer.GetAsync($"/api/orders/{orderId}")).JsonAsync(),
             o => o["status"]!.GetValue<string>() == "completed", what: "the order to follow the completed case");
         Assert.NotNull(order["expiresAt"]);
@@ -178,8 +180,7 @@ public sealed class CaseFlowTests
         await using var app = new MarketplaceApp();
         var m = await Market.OpenAsync(app.ClientAsAsync);
         var caseId = await m.CaseAsync("licenseCode");
-        await m.SubmitRequirementAsync(caseId);
-        await m.ConfirmRequirementAsync(caseId);
+        Assert.Equal("SellerImplementing", State(await m.GetCaseAsync(caseId)));
 
         Assert.Equal("AwaitingUserAcceptance", State(await Market.OkAsync(m.Seller.PostAsJsonAsync($"/api/cases/{caseId}/delivery", new { }))));
         Assert.Equal("LicenseActivation", State(await m.AcceptAsync(caseId)));
