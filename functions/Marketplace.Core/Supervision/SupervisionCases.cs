@@ -198,8 +198,10 @@ public sealed class SupervisionCases(
         }
     }
 
+    /// <summary>The file name from the URL, percent-decoded, without any path: a name, not a place.</summary>
     public static string ValidateFileName(string? fileName)
     {
+        fileName = fileName is null ? null : Uri.UnescapeDataString(fileName);
         if (string.IsNullOrWhiteSpace(fileName) || fileName.Length > 200 || fileName is "." or ".."
             || fileName.Any(c => char.IsControl(c) || c is '/' or '\\' or ':' or '*' or '?' or '"' or '<' or '>' or '|'))
             Throw(DomainError.BadRequest("validation.file-name", "The file name must be 1-200 characters without path separators or control characters."));

@@ -104,6 +104,7 @@ public sealed class TimerHeapScheduler(
         foreach (var kind in kinds.Select(k => k.Kind).Distinct())
             await foreach (var w in store.DeadlinesAsync(kind, ct))
             {
+                logger.LogDebug("Loaded wake-up of {Kind} {Id} (version {Version}) at {At:O}", w.Kind, w.Id, w.Version, w.At);
                 Schedule(w);
                 count++;
             }
