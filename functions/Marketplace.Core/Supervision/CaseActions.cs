@@ -25,4 +25,6 @@ public static class CaseActions
     public const string AppealResolved = "appeal.resolved";
     public const string Completed = "case.completed";
     public const string Closed = "case.closed";
+    public const string OrderSyncResent = "order.sync-resent";
+    public const string OrderSynced = "order.synced";
 }

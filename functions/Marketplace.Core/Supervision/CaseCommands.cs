@@ -98,3 +98,6 @@ public sealed record OpenAppeal(
 
 /// <summary>§6.2 #11: the operations manager resolves the open appeal.</summary>
 public sealed record ResolveAppeal(Actor Actor, string AppealId, AppealOutcome Outcome, string Note) : CaseCommand(Actor);
+
+/// <summary>The platform: the order confirmed it follows the ended case (seed 003: within 3 hours).</summary>
+public sealed record ConfirmOrderSync(Actor Actor) : CaseCommand(Actor);

@@ -173,3 +173,15 @@ public sealed record CaseClosed(DateTimeOffset At, string? CloseReason) : CaseEv
     public override string Action => CaseActions.Closed;
     public override string? Reason => CloseReason;
 }
+
+/// <summary>Seed 003: the order had not confirmed the end of the case; the platform tells it again.</summary>
+public sealed record OrderSyncResent(DateTimeOffset At) : CaseEvent(At)
+{
+    public override string Action => CaseActions.OrderSyncResent;
+}
+
+/// <summary>Seed 003: the order now follows the ended case (completed or closed).</summary>
+public sealed record OrderSynced(DateTimeOffset At) : CaseEvent(At)
+{
+    public override string Action => CaseActions.OrderSynced;
+}

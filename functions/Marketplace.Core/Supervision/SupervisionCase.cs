@@ -50,6 +50,12 @@ public sealed record SupervisionCase
     public DateTimeOffset? CompletedAt { get; init; }
     public DateTimeOffset? ClosedAt { get; init; }
 
+    /// <summary>When the order was last told that the case ended (completion, closure, or a resend).</summary>
+    public DateTimeOffset? OrderSyncSentAt { get; init; }
+
+    /// <summary>When the order confirmed it follows the ended case; until then the case resends.</summary>
+    public DateTimeOffset? OrderSyncedAt { get; init; }
+
     /// <summary>The current (open) or the last (resolved) appeal.</summary>
     public Appeal? Appeal { get; init; }
 

@@ -32,8 +32,7 @@ public sealed class SupervisionCases(
         Outbox = (s, e) => e switch
         {
             // Seed 003: the order follows a completed case (within 3 hours; here as soon as the outbox is relayed).
-            CaseCompleted c => [(OrderEndedTopic, new OrderSupervisionEndedMessage(s.OrderId, "completed", c.At, s.ActualStartTime ?? s.AcceptedAt ?? c.At))],
-            CaseClosed c => [(OrderEndedTopic, new OrderSupervisionEndedMessage(s.OrderId, "closed", c.At, null))],
+            CaseCompleted or CaseClosed or OrderSyncResent => [(OrderEndedTopic, OrderEnded(s))],
             _ => [],
         },
         Tags = s => new Dictionary<string, string>
@@ -46,6 +45,18 @@ public sealed class SupervisionCases(
     };
 
     public static string CaseIdFor(string orderId) => "SC" + orderId;
+
+    private static OrderSupervisionEndedMessage OrderEnded(SupervisionCase s) => s.State == CaseState.Completed
+        ? new(s.CaseId, s.OrderId, "completed", s.CompletedAt!.Value, s.ActualStartTime ?? s.AcceptedAt ?? s.CompletedAt)
+        : new(s.CaseId, s.OrderId, "closed", s.ClosedAt!.Value, null);
+
+    /// <summary>The order follows the ended case: stop telling it.</summary>
+    public async Task ConfirmOrderSyncAsync(string caseId, CancellationToken ct)
+    {
+        var result = await runner.ExecuteAsync(Definition, caseId, Actor.Platform,
+            (state, now) => state is null ? CaseErrors.NotFound() : SupervisionRules.Decide(state, new ConfirmOrderSync(Actor.Platform), now, options.Value), ct);
+        Throw(result.Error);
+    }
 
     /// <summary>Opens the case of a supervised order; opening it again changes nothing.</summary>
     public async Task<string> OpenAsync(Order order, CancellationToken ct)
@@ -249,4 +260,4 @@ public sealed class SupervisionCases(
 }
 
 /// <summary>Case → order: the supervision ended (completed or closed).</summary>
-public sealed record OrderSupervisionEndedMessage(string OrderId, string Outcome, DateTimeOffset At, DateTimeOffset? ValidFrom);
+public sealed record OrderSupervisionEndedMessage(string CaseId, string OrderId, string Outcome, DateTimeOffset At, DateTimeOffset? ValidFrom);

@@ -76,8 +76,10 @@ public static partial class SupervisionRules
             },
             AppealResolved x => ApplyResolution(s, x),
             // decisions "Completion": the case completes at once; §6.10: without a start time the acceptance time is it.
-            CaseCompleted x => Enter(s with { CompletedAt = x.At, ActualStartTime = s.ActualStartTime ?? s.AcceptedAt ?? x.At }, CaseState.Completed, x.At),
-            CaseClosed x => Enter(s with { ClosedAt = x.At }, CaseState.Closed, x.At),
+            CaseCompleted x => Enter(s with { CompletedAt = x.At, ActualStartTime = s.ActualStartTime ?? s.AcceptedAt ?? x.At, OrderSyncSentAt = x.At }, CaseState.Completed, x.At),
+            CaseClosed x => Enter(s with { ClosedAt = x.At, OrderSyncSentAt = x.At }, CaseState.Closed, x.At),
+            OrderSyncResent x => s with { OrderSyncSentAt = x.At },
+            OrderSynced x => s with { OrderSyncedAt = x.At },
             _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "Unknown supervision event."),
         };
     }

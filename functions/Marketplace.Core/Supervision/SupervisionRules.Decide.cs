@@ -41,8 +41,17 @@ public static partial class SupervisionRules
             RecordCourierSignOff c => DecideSignOff(state, c, now),
             OpenAppeal c => DecideOpenAppeal(state, c, now, options),
             ResolveAppeal c => DecideResolveAppeal(state, c, now),
+            ConfirmOrderSync c => DecideOrderSync(state, c, now),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown supervision command."),
         };
+    }
+
+    // Seed 003: the order follows the ended case; its confirmation stops the resends. Repeats change nothing.
+    private static Decision<CaseEvent> DecideOrderSync(SupervisionCase s, ConfirmOrderSync c, DateTimeOffset now)
+    {
+        if (c.Actor.Role != Role.System) return CaseErrors.WrongRole(s, c.Actor, "confirming the order sync", SystemOnly);
+        if (!s.IsTerminal) return CaseErrors.NotAllowed(s, "confirming the order sync", "the case has not ended");
+        return s.OrderSyncedAt is null ? Decision<CaseEvent>.Accept(new OrderSynced(now)) : Decision<CaseEvent>.Accept();
     }
 
     // §6.2 #1, §6.5 #1: the platform opens the case of a paid supervised order.

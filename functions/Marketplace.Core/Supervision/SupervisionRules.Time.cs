@@ -15,7 +15,8 @@ public static partial class SupervisionRules
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(options);
-        if (state.IsTerminal || state.Frozen) return null;
+        if (state.IsTerminal) return OrderSyncResendAt(state, options);
+        if (state.Frozen) return null;
 
         var stall = PendingStallEnd(state, options);
         var autoAccept = HardwareAutoAcceptAt(state, options);
@@ -33,8 +34,16 @@ public static partial class SupervisionRules
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(options);
+        // Seed 003: the order must follow an ended case within the sync window; until it confirms, tell it again.
+        if (state.IsTerminal)
+        {
+            return OrderSyncResendAt(state, options) is { } resendAt && now >= resendAt
+                ? Decision<CaseEvent>.Accept(new OrderSyncResent(now))
+                : Decision<CaseEvent>.Accept();
+        }
+
         // Seed 000: a frozen case waits for the operations manager; timers change nothing meanwhile.
-        if (state.IsTerminal || state.Frozen) return Decision<CaseEvent>.Accept();
+        if (state.Frozen) return Decision<CaseEvent>.Accept();
 
         // §6.5 #4 (P44): 10 days after the courier sign-off, when the phones match, the platform accepts.
         if (HardwareAutoAcceptAt(state, options) is { } acceptAt && now >= acceptAt)
@@ -73,6 +82,13 @@ public static partial class SupervisionRules
         var side = SideOf(state.State);
         return side is CaseSides.Buyer or CaseSides.Seller ? state.StateEnteredAt + options.StallWindow : null;
     }
+
+    /// <summary>
+    /// Seed 003: an ended case tells its order at once; if the order has not confirmed after a sixth of
+    /// <see cref="SupervisionOptions.CompletionSyncWithin"/>, it is told again, so it follows well within the window.
+    /// </summary>
+    public static DateTimeOffset? OrderSyncResendAt(SupervisionCase state, SupervisionOptions options) =>
+        state is { IsTerminal: true, OrderSyncedAt: null, OrderSyncSentAt: { } sent } ? sent + options.CompletionSyncWithin / 6 : null;
 
     private static DateTimeOffset? PendingStallEnd(SupervisionCase state, SupervisionOptions options) =>
         state.StallNotifiedFor == state.StateEnteredAt ? null : StallWindowEnd(state, options);

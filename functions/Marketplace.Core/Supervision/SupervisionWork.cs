@@ -13,10 +13,14 @@ public sealed class CaseTickHandler(AggregateRunner runner, SupervisionCases cas
 }
 
 /// <summary>A case ended: the order's status follows (completed or closed).</summary>
-public sealed class OrderSupervisionEndedHandler(CatalogueService catalogue) : IOutboxHandler
+public sealed class OrderSupervisionEndedHandler(CatalogueService catalogue, SupervisionCases cases) : IOutboxHandler
 {
     public string Topic => SupervisionCases.OrderEndedTopic;
 
-    public Task HandleAsync(WorkItem item, CancellationToken ct) =>
-        catalogue.EndSupervisionAsync(JsonSerializer.Deserialize<OrderSupervisionEndedMessage>(item.Payload!, CoreJson.Options)!, ct);
+    public async Task HandleAsync(WorkItem item, CancellationToken ct)
+    {
+        var message = JsonSerializer.Deserialize<OrderSupervisionEndedMessage>(item.Payload!, CoreJson.Options)!;
+        await catalogue.EndSupervisionAsync(message, ct);
+        await cases.ConfirmOrderSyncAsync(message.CaseId, ct);
+    }
 }

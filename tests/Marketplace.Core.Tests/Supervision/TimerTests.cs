@@ -82,7 +82,7 @@ public sealed class TimerTests
         Assert.Null(frozen.NextDeadline());
         Assert.Empty(frozen.WaitDays(30).Tick());
 
-        var done = Open().ToAcceptance().Accept();
+        var done = Open().ToAcceptance().Accept().Do(new ConfirmOrderSync(Platform));
         Assert.Null(done.NextDeadline());
         Assert.Empty(done.WaitDays(30).Tick());
     }

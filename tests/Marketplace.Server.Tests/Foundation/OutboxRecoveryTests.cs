@@ -26,12 +26,14 @@ public sealed class OutboxRecoveryTests
             orderId = (await market.GetCaseAsync(caseId))["orderId"]!.GetValue<string>();
         }
 
-        // What a crash right after the commit leaves behind: the state change and its outbox row, never sent.
+        // What a crash right after the commit of a completion leaves behind: the completed case and its outbox row, never sent.
         var store = new TableAggregateStore(new TableProvisioner(StorageAccount.Parse(TestStorage.ConnectionString), prefix));
         var record = (await store.LoadAsync(SupervisionCases.Kind, caseId, default))!;
+        var now = DateTimeOffset.UtcNow;
+        var completed = SupervisionRules.Apply(JsonSerializer.Deserialize<SupervisionCase>(record.StateJson, CoreJson.Options), new CaseCompleted(now));
         var message = new OutboxMessage("crash-1", SupervisionCases.OrderEndedTopic,
-            JsonSerializer.Serialize(new OrderSupervisionEndedMessage(orderId, "completed", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow), CoreJson.Options));
-        await store.SaveAsync(record with { Version = record.Version + 1 }, record.ETag, [], [message], default);
+            JsonSerializer.Serialize(new OrderSupervisionEndedMessage(caseId, orderId, "completed", now, now), CoreJson.Options));
+        await store.SaveAsync(record with { Version = record.Version + 1, StateJson = JsonSerializer.Serialize(completed, CoreJson.Options) }, record.ETag, [], [message], default);
         Assert.Single(await Pending(store));
 
         await using var second = new MarketplaceApp(prefix: prefix);
@@ -40,6 +42,10 @@ public sealed class OutboxRecoveryTests
             o => o["status"]!.GetValue<string>() == "completed", what: "the recovered outbox message to complete the order");
         Assert.Equal("completed", order["status"]!.GetValue<string>());
         await Market.EventuallyAsync(() => Pending(store), p => p.Count == 0, what: "the outbox row to be marked dispatched");
+        // The order confirmed it follows: the case stops resending.
+        var ops = await second.ClientAsAsync("ops-1", "ops");
+        await Market.EventuallyAsync(async () => await (await ops.GetAsync($"/api/cases/{caseId}")).JsonAsync(),
+            c => c["timeline"]!.AsArray().Any(t => t!["action"]!.GetValue<string>() == "order.synced"), what: "the case to record the order sync");
     }
 
     private static async Task<List<(string, OutboxMessage)>> Pending(TableAggregateStore store)
