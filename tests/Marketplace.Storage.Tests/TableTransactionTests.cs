@@ -25,7 +25,7 @@ public class TableTransactionTests
 
         var etags = await table.SubmitTransactionAsync(
         [
-            Add("p", "add", 2),
+            new(TableTransactionActionType.Add, new TableEntity("p", "add") { ["V"] = 2, ["Text"] = "a\r\n--changeset_x\nb\u2028c}{\"d\"" }),
             new(TableTransactionActionType.UpdateReplace, new TableEntity("p", "replace") { ["V"] = 2 }, replaceETag),
             new(TableTransactionActionType.UpdateMerge, new TableEntity("p", "merge") { ["V"] = 2 }),
             new(TableTransactionActionType.UpsertReplace, new TableEntity("p", "upsertreplace") { ["V"] = 2 }),
@@ -44,6 +44,7 @@ public class TableTransactionTests
         Assert.Equal("x", rows["merge"].GetString("Old"));
         Assert.Equal("x", rows["upsertmerge"].GetString("Old"));
         Assert.Equal(etags[0], rows["add"].ETag);
+        Assert.Equal("a\r\n--changeset_x\nb\u2028c}{\"d\"", rows["add"].GetString("Text"));
         Assert.Equal(etags[1], rows["replace"].ETag);
     }
 

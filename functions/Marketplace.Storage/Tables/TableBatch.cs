@@ -7,7 +7,7 @@ namespace Marketplace.Storage.Tables;
 /// <summary>
 /// Entity-group transaction wire format: a multipart/mixed body (CRLF line endings) holding one changeset whose parts
 /// are HTTP sub-requests with absolute URLs. Written straight into a pooled UTF-8 buffer with one reused
-/// <see cref="Utf8JsonWriter"/>; the response is scanned line by line for each sub-response's status and ETag.
+/// <see cref="Utf8JsonWriter"/>; the response bytes are searched (vectorised) for each sub-response's status and ETag.
 /// </summary>
 internal static class TableBatch
 {
