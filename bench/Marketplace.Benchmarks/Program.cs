@@ -1,1 +1,20 @@
-Console.WriteLine("benchmarks");
+using Marketplace.Benchmarks;
+
+// Throughput benchmarks against a real Azurite; run them with scripts/bench.sh <mode> [options].
+return (args.Length > 0 ? args[0] : null) switch
+{
+    "tables" => await TablesBenchmark.RunAsync(args[1..]),
+    "tables-overhead" => await TablesOverheadBenchmark.RunAsync(args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: scripts/bench.sh <mode> [options]");
+    Console.Error.WriteLine("modes:");
+    Console.Error.WriteLine("  tables            TableClient.SubmitTransactionAsync vs plain HttpClient batches against Azurite");
+    Console.Error.WriteLine("                    options: " + TablesBenchmark.OptionsHelp);
+    Console.Error.WriteLine("  tables-overhead   the same transactions against an in-process canned responder: client cost per transaction");
+    Console.Error.WriteLine("                    options: [iterations, default 3000]");
+    return 2;
+}

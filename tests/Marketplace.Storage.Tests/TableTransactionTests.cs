@@ -25,7 +25,7 @@ public class TableTransactionTests
 
         var etags = await table.SubmitTransactionAsync(
         [
-            Add("p", "add", 2),
+            new(TableTransactionActionType.Add, new TableEntity("p", "add") { ["V"] = 2, ["Text"] = "a\r\n--changeset_x\nb\u2028c}{\"d\"" }),
             new(TableTransactionActionType.UpdateReplace, new TableEntity("p", "replace") { ["V"] = 2 }, replaceETag),
             new(TableTransactionActionType.UpdateMerge, new TableEntity("p", "merge") { ["V"] = 2 }),
             new(TableTransactionActionType.UpsertReplace, new TableEntity("p", "upsertreplace") { ["V"] = 2 }),
@@ -44,6 +44,7 @@ public class TableTransactionTests
         Assert.Equal("x", rows["merge"].GetString("Old"));
         Assert.Equal("x", rows["upsertmerge"].GetString("Old"));
         Assert.Equal(etags[0], rows["add"].ETag);
+        Assert.Equal("a\r\n--changeset_x\nb\u2028c}{\"d\"", rows["add"].GetString("Text"));
         Assert.Equal(etags[1], rows["replace"].ETag);
     }
 
@@ -162,5 +163,46 @@ public class TableTransactionTests
             "--changeset_22222222-2222-2222-2222-222222222222--\r\n" +
             "--batch_11111111-1111-1111-1111-111111111111--\r\n",
             text);
+    }
+
+    [Fact]
+    public void ResponseParsingReadsEveryETagAndLeavesDeletesNull()
+    {
+        var actions = new List<TableTransactionAction> { Add("p", "a"), new(TableTransactionActionType.Delete, new TableEntity("p", "b")), Add("p", "c") };
+        var body =
+            "--batchresponse_1\r\nContent-Type: multipart/mixed; boundary=changesetresponse_2\r\n\r\n" +
+            "--changesetresponse_2\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n" +
+            "HTTP/1.1 204 No Content\r\nX-Content-Type-Options: nosniff\r\nETag: W/\"datetime'2026-01-01T00%3A00%3A00.1Z'\"\r\n\r\n" +
+            "--changesetresponse_2\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n" +
+            "HTTP/1.1 204 No Content\r\nDataServiceVersion: 1.0;\r\n\r\n" +
+            "--changesetresponse_2\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n" +
+            "HTTP/1.1 201 Created\r\nEtag: W/\"0x8D101F7E4B662C4\"\r\nContent-Type: application/json\r\n\r\n{\"PartitionKey\":\"p\"}\r\n" +
+            "--changesetresponse_2--\r\n--batchresponse_1--\r\n";
+
+        var etags = TableBatch.ParseResponse(System.Text.Encoding.UTF8.GetBytes(body), actions);
+
+        Assert.Equal(["W/\"datetime'2026-01-01T00%3A00%3A00.1Z'\"", null, "W/\"0x8D101F7E4B662C4\""], etags);
+    }
+
+    [Fact]
+    public void ResponseParsingReportsAzureStyleFailuresWithIndexStatusAndCode()
+    {
+        var actions = Enumerable.Range(0, 3).Select(i => Add("p", $"r{i}")).ToList();
+        // The sample error response of "Performing entity group transactions" in the Table service documentation.
+        var body =
+            "--batchresponse_7ab1c271\r\nContent-Type: multipart/mixed; boundary=changesetresponse_6cc8\r\n\r\n" +
+            "--changesetresponse_6cc8\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n" +
+            "HTTP/1.1 412 Precondition Failed\r\nX-Content-Type-Options: nosniff\r\nCache-Control: no-cache\r\nDataServiceVersion: 3.0;\r\n" +
+            "Content-Type: application/json;odata=minimalmetadata;streaming=true;charset=utf-8\r\n\r\n" +
+            "{\"odata.error\":{\"code\":\"UpdateConditionNotSatisfied\",\"message\":{\"lang\":\"en-US\",\"value\":\"1:The update condition specified in the request was not satisfied.\\nRequestId:5c2f7a9c\\nTime:2026-01-01T00:00:00.0Z\"}}}\r\n" +
+            "--changesetresponse_6cc8--\r\n--batchresponse_7ab1c271--\r\n";
+
+        var error = Assert.Throws<TableTransactionFailedException>(() => TableBatch.ParseResponse(System.Text.Encoding.UTF8.GetBytes(body), actions));
+
+        Assert.Equal(412, error.Status);
+        Assert.Equal(1, error.FailedIndex);
+        Assert.Equal("UpdateConditionNotSatisfied", error.ErrorCode);
+        Assert.IsAssignableFrom<StorageException>(error);
+        Assert.Contains("The update condition specified in the request was not satisfied.", error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Xml;
 using Azure;
@@ -259,11 +258,11 @@ public sealed class QueueClient
     private static DateTimeOffset ParseDate(string text) =>
         DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
-    /// <summary>Base64 UTF-8 as this client sends; text that is not base64 (another producer's plain XML text) is kept as is.</summary>
+    /// <summary>Base64 UTF-8 as this client sends; text that is not base64 (another producer's plain text) is kept as is.</summary>
     private static string DecodeText(string raw)
     {
         var buffer = new byte[(raw.Length * 3 / 4) + 3];
-        return Convert.TryFromBase64String(raw, buffer, out var written) ? Encoding.UTF8.GetString(buffer, 0, written) : WebUtility.HtmlDecode(raw);
+        return Convert.TryFromBase64String(raw, buffer, out var written) ? Encoding.UTF8.GetString(buffer, 0, written) : raw;
     }
 
     /// <summary>Queue names: 3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit.</summary>

@@ -7,7 +7,7 @@ namespace Marketplace.Storage.Tables;
 /// <summary>
 /// Entity-group transaction wire format: a multipart/mixed body (CRLF line endings) holding one changeset whose parts
 /// are HTTP sub-requests with absolute URLs. Written straight into a pooled UTF-8 buffer with one reused
-/// <see cref="Utf8JsonWriter"/>; the response is scanned line by line for each sub-response's status and ETag.
+/// <see cref="Utf8JsonWriter"/>; the response bytes are searched (vectorised) for each sub-response's status and ETag.
 /// </summary>
 internal static class TableBatch
 {
@@ -124,55 +124,59 @@ internal static class TableBatch
 
     /// <summary>
     /// Reads the multipart response: one sub-response per operation on success; on failure a single sub-response with
-    /// the failing status and an OData error whose message starts with "index:".
+    /// the failing status and an OData error whose message starts with "index:". Works on the UTF-8 bytes (vectorised
+    /// searches for the status lines), allocating only the ETag strings.
     /// </summary>
     internal static IReadOnlyList<string?> ParseResponse(ReadOnlySpan<byte> body, IReadOnlyList<TableTransactionAction> actions)
     {
-        var text = Encoding.UTF8.GetString(body);
         var etags = new string?[actions.Count];
         var responses = 0;
-        var status = 0;
-        var inHeaders = false;
-        var inErrorBody = false;
-        StringBuilder? errorBody = null;
-        foreach (var line in text.AsSpan().EnumerateLines())
+        var rest = body;
+        while (true)
         {
-            if (inErrorBody)
+            var statusLine = rest.IndexOf("HTTP/1.1 "u8);
+            if (statusLine < 0) break;
+            rest = rest[(statusLine + 9)..];
+            if (rest.Length < 3 || !int.TryParse(rest[..3], NumberStyles.None, CultureInfo.InvariantCulture, out var status))
             {
-                if (line.StartsWith("--", StringComparison.Ordinal)) break;
-                errorBody!.Append(line).Append('\n');
-                continue;
+                throw new StorageException(202, null, "Entity group transaction: malformed sub-response status line.");
             }
 
-            if (line.StartsWith("HTTP/1.1 ", StringComparison.Ordinal))
+            responses++;
+            var headerEnd = rest.IndexOf("\r\n\r\n"u8);
+            var headers = headerEnd < 0 ? rest : rest[..headerEnd];
+            if (status >= 300)
             {
-                status = int.Parse(line.Slice(9, 3), NumberStyles.None, CultureInfo.InvariantCulture);
-                responses++;
-                inHeaders = true;
-                if (status >= 300) errorBody = new StringBuilder();
-                continue;
+                var errorBody = headerEnd < 0 ? ReadOnlySpan<byte>.Empty : rest[(headerEnd + 4)..];
+                var boundary = errorBody.IndexOf("\r\n--"u8);
+                if (boundary >= 0) errorBody = errorBody[..boundary];
+                throw CreateFailure(status, Encoding.UTF8.GetString(errorBody), actions.Count);
             }
 
-            if (!inHeaders) continue;
-            if (line.IsEmpty)
+            if (responses <= etags.Length && actions[responses - 1].Type != TableTransactionActionType.Delete)
             {
-                inHeaders = false;
-                inErrorBody = errorBody is not null;
+                etags[responses - 1] = FindHeader(headers, "\nETag:"u8) ?? FindHeader(headers, "\netag:"u8) ?? FindHeader(headers, "\nEtag:"u8);
             }
-            else if (errorBody is null && line.StartsWith("ETag:", StringComparison.OrdinalIgnoreCase) &&
-                     responses <= etags.Length && actions[responses - 1].Type != TableTransactionActionType.Delete)
-            {
-                etags[responses - 1] = line[5..].Trim().ToString();
-            }
+
+            rest = headerEnd < 0 ? ReadOnlySpan<byte>.Empty : rest[(headerEnd + 4)..];
         }
 
-        if (errorBody is not null) throw CreateFailure(status, errorBody.ToString(), actions.Count);
         if (responses != actions.Count)
         {
             throw new StorageException(202, null, $"Entity group transaction: expected {actions.Count} sub-responses, read {responses}.");
         }
 
         return etags;
+    }
+
+    private static string? FindHeader(ReadOnlySpan<byte> headers, ReadOnlySpan<byte> prefix)
+    {
+        var start = headers.IndexOf(prefix);
+        if (start < 0) return null;
+        var value = headers[(start + prefix.Length)..];
+        var end = value.IndexOf((byte)'\r');
+        if (end >= 0) value = value[..end];
+        return Encoding.UTF8.GetString(value.Trim((byte)' '));
     }
 
     private static TableTransactionFailedException CreateFailure(int status, string? body, int count)

@@ -179,9 +179,25 @@ public sealed class TableClient
         using var message = CreateMessage(RequestMethod.Post, StorageAccount.Trim(Account.TableEndpoint) + "/$batch");
         message.Request.Headers.SetValue("Content-Type", "multipart/mixed; boundary=batch_" + batchId.ToString("D"));
         message.Request.Content = RequestContent.Create(body.WrittenMemory);
+        // Read the (multi-KB) response into a pooled buffer rather than Azure.Core's growing MemoryStream.
+        message.BufferResponse = false;
         var response = await StorageHttp.SendAsync(_pipeline, message, cancellationToken).ConfigureAwait(false);
-        if (response.Status != 202) throw StorageHttp.CreateException(response, StorageService.Table, "Entity group transaction");
-        return TableBatch.ParseResponse(response.Content.ToMemory().Span, actions);
+        if (response.Status != 202)
+        {
+            throw await StorageHttp.CreateExceptionFromStreamAsync(response, StorageService.Table, "Entity group transaction", cancellationToken).ConfigureAwait(false);
+        }
+
+        using var responseBody = new PooledBufferWriter(actions.Count * 512);
+        if (response.ContentStream is { } stream)
+        {
+            int read;
+            while ((read = await stream.ReadAsync(responseBody.GetMemory(16 * 1024), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                responseBody.Advance(read);
+            }
+        }
+
+        return TableBatch.ParseResponse(responseBody.WrittenSpan, actions);
     }
 
     internal HttpMessage CreateMessage(RequestMethod method, string uri)
