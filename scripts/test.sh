@@ -13,4 +13,12 @@ azurite_start "$data" "$blob" "$queue" "$table"
 export Storage__ConnectionString="$(connection_string "$blob" "$queue" "$table")"
 echo "Azurite (pid $AZURITE_PID) on 127.0.0.1 ports blob=$blob queue=$queue table=$table"
 
-dotnet test Marketplace.Local.slnf --nologo "$@"
+log="$data/dotnet-test.log"
+status=0
+dotnet test Marketplace.Local.slnf --nologo "$@" 2>&1 | tee "$log" || status=$?
+
+# One closing line for the whole run, summed over the test projects.
+awk '/(Passed|Failed)! +- +Failed:/ {
+       for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1)); if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
+     } END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit "$status"

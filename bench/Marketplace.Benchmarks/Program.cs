@@ -5,6 +5,7 @@ return (args.Length > 0 ? args[0] : null) switch
 {
     "tables" => await TablesBenchmark.RunAsync(args[1..]),
     "tables-overhead" => await TablesOverheadBenchmark.RunAsync(args[1..]),
+    "cases" => await CasesBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -16,5 +17,7 @@ static int Usage()
     Console.Error.WriteLine("                    options: " + TablesBenchmark.OptionsHelp);
     Console.Error.WriteLine("  tables-overhead   the same transactions against an in-process canned responder: client cost per transaction");
     Console.Error.WriteLine("                    options: [iterations, default 3000]");
+    Console.Error.WriteLine("  cases             mixed supervision-case actions against the server vs the same storage work on raw Azurite");
+    Console.Error.WriteLine("                    options: " + CasesBenchmark.OptionsHelp);
     return 2;
 }

@@ -79,9 +79,9 @@ public sealed class SupervisionCases(
     /// <summary>Runs a party's (or ops') command; a rejection is thrown as a <see cref="DomainException"/>.</summary>
     public async Task<CaseView> ActAsync(string caseId, CaseCommand command, CancellationToken ct)
     {
-        await LoadVisibleAsync(caseId, command.Actor, ct);
+        // Visibility is checked on the state the rules see: one read, and "not yours" looks like "not there".
         var result = await runner.ExecuteAsync(Definition, caseId, command.Actor,
-            (state, now) => state is null ? CaseErrors.NotFound() : SupervisionRules.Decide(state, command, now, options.Value), ct);
+            (state, now) => state is null || !CanSee(state, command.Actor) ? CaseErrors.NotFound() : SupervisionRules.Decide(state, command, now, options.Value), ct);
         Throw(result.Error);
         return await ViewAsync(result.State!, result.Version, ct);
     }
