@@ -90,17 +90,9 @@ public sealed class SupervisionCases(
     /// Streams an acceptance report into Blob storage (never whole in memory), then records it on the case with its
     /// SHA-256. Every upload is a new write-once blob; a report a delivery referenced cannot be replaced.
     /// </summary>
-    public async Task<CaseFileStored> UploadReportAsync(string caseId, Actor actor, string fileName, string? contentType, long? length, Stream body, CancellationToken ct)
-    {
-        var (state, _) = await LoadVisibleAsync(caseId, actor, ct);
-        var reportId = "rp" + Guid.NewGuid().ToString("N")[..20];
-        // Check the cheap rules before taking the bytes: frozen, wrong party, wrong state, locked.
-        var precheck = SupervisionRules.Decide(state, new RecordReportUploaded(actor, reportId, fileName, contentType ?? "", 1, new string('0', 64)), time.GetUtcNow(), options.Value);
-        Throw(precheck.Error);
-        var stored = await StoreFileAsync(ReportPath(caseId, reportId), contentType, length, body, ct);
-        await RecordOrDeleteAsync(caseId, new RecordReportUploaded(actor, reportId, fileName, stored.ContentType, stored.Size, stored.Sha256), stored, ct);
-        return new CaseFileStored(reportId, fileName, stored.Sha256, stored.Size, stored.ContentType);
-    }
+    public Task<CaseFileStored> UploadReportAsync(string caseId, Actor actor, string fileName, string? contentType, long? length, Stream body, CancellationToken ct) =>
+        UploadCaseFileAsync(caseId, actor, "rp", ReportPath, body, length, contentType,
+            (id, type, size, sha) => new RecordReportUploaded(actor, id, fileName, type, size, sha), fileName, ct);
 
     public async Task<(ReportRef Report, FileDownload File)> OpenReportAsync(string caseId, string reportId, Actor actor, CancellationToken ct)
     {
@@ -154,15 +146,25 @@ public sealed class SupervisionCases(
     }
 
     /// <summary>Appeal evidence: stored under the case, write-once, its SHA-256 on the timeline.</summary>
-    public async Task<CaseFileStored> UploadEvidenceAsync(string caseId, Actor actor, string fileName, string? contentType, long? length, Stream body, CancellationToken ct)
+    public Task<CaseFileStored> UploadEvidenceAsync(string caseId, Actor actor, string fileName, string? contentType, long? length, Stream body, CancellationToken ct) =>
+        UploadCaseFileAsync(caseId, actor, "ev", EvidencePath, body, length, contentType,
+            (id, type, size, sha) => new RecordEvidenceUploaded(actor, id, fileName, type, size, sha), fileName, ct);
+
+    /// <summary>
+    /// Streams a case file into Blob storage (never whole in memory), then records it on the case with its SHA-256.
+    /// The rules are checked before the bytes are taken (frozen, wrong party, wrong state, locked) and again when the
+    /// file is recorded; a file the case refuses is deleted. Every upload is a new write-once blob.
+    /// </summary>
+    private async Task<CaseFileStored> UploadCaseFileAsync(
+        string caseId, Actor actor, string idPrefix, Func<string, string, string> pathOf, Stream body, long? length, string? contentType,
+        Func<string, string, long, string, CaseCommand> record, string fileName, CancellationToken ct)
     {
         var (state, _) = await LoadVisibleAsync(caseId, actor, ct);
-        var evidenceId = "ev" + Guid.NewGuid().ToString("N")[..20];
-        var precheck = SupervisionRules.Decide(state, new RecordEvidenceUploaded(actor, evidenceId, fileName, contentType ?? "", 1, new string('0', 64)), time.GetUtcNow(), options.Value);
-        Throw(precheck.Error);
-        var stored = await StoreFileAsync(EvidencePath(caseId, evidenceId), contentType, length, body, ct);
-        await RecordOrDeleteAsync(caseId, new RecordEvidenceUploaded(actor, evidenceId, fileName, stored.ContentType, stored.Size, stored.Sha256), stored, ct);
-        return new CaseFileStored(evidenceId, fileName, stored.Sha256, stored.Size, stored.ContentType);
+        var id = idPrefix + Guid.NewGuid().ToString("N")[..20];
+        Throw(SupervisionRules.Decide(state, record(id, contentType ?? "", 1, new string('0', 64)), time.GetUtcNow(), options.Value).Error);
+        var stored = await StoreFileAsync(pathOf(caseId, id), contentType, length, body, ct);
+        await RecordOrDeleteAsync(caseId, record(id, stored.ContentType, stored.Size, stored.Sha256), stored, ct);
+        return new CaseFileStored(id, fileName, stored.Sha256, stored.Size, stored.ContentType);
     }
 
     public async Task<(EvidenceRef Evidence, FileDownload File)> OpenEvidenceAsync(string caseId, string evidenceId, Actor actor, CancellationToken ct)
