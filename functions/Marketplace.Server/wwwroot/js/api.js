@@ -89,7 +89,7 @@ export function upload(path, file, onProgress) {
   });
 }
 
-/** Downloads with the bearer token (a plain link cannot send it): fetch → blob URL → a click on a temporary link. */
+/** Downloads with the bearer token (a plain link cannot send it): fetch → blob URL → a click on a temporary link. Resolves with the file name. */
 export async function download(path, fileName) {
   let response;
   try {
@@ -98,6 +98,7 @@ export async function download(path, fileName) {
     throw new ApiError(0, 'network.unreachable', 'The server cannot be reached. Check your connection and try again.');
   }
   if (!response.ok) throw await problemOf(response);
+  fileName = fileNameOf(response.headers.get('content-disposition')) ?? fileName;
   const blob = await response.blob();
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
@@ -108,5 +109,14 @@ export async function download(path, fileName) {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  return blob;
+  return fileName;
+}
+
+/** The file name a Content-Disposition header gives (filename* in UTF-8 first), or null. */
+export function fileNameOf(header) {
+  if (!header) return null;
+  const star = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(header);
+  if (star) { try { return decodeURIComponent(star[1].trim()); } catch { /* fall through */ } }
+  const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(header);
+  return plain ? plain[1].trim() : null;
 }

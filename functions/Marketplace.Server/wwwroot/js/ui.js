@@ -6,21 +6,39 @@ import { fmtBytes, fmtDuration, fmtDurationWords, stateLabel } from './format.js
 const statusEl = () => document.getElementById('status');
 const alertEl = () => document.getElementById('alert');
 
-/** A polite status message ("Requirement submitted."). */
+let statusTimer;
+/** A polite status message ("Requirement submitted."); it clears itself after a while. */
 export function say(text) {
   alertEl().replaceChildren();
   alertEl().hidden = true;
   mount(statusEl(), text);
+  clearTimeout(statusTimer);
+  statusTimer = setTimeout(() => statusEl().replaceChildren(), 15_000);
 }
+
+const errorText = err => [
+  h('strong', {}, err instanceof ApiError && err.status >= 500 ? 'Something went wrong on the server. ' : 'That did not work. '),
+  err instanceof ApiError ? err.detail : (err?.message || String(err)),
+];
 
 /** An error for people: the problem+json detail in plain words (never a stack or a code alone). */
 export function fail(err) {
-  const detail = err instanceof ApiError ? err.detail : (err?.message || String(err));
   statusEl().replaceChildren();
   const box = alertEl();
   box.hidden = false;
-  mount(box, h('strong', {}, err instanceof ApiError && err.status >= 500 ? 'Something went wrong on the server. ' : 'That did not work. '), detail);
+  mount(box, ...errorText(err));
 }
+
+/** The error next to the form or widget it belongs to (where the person is looking), else at the top of the page. */
+export function failNear(err, control) {
+  const box = control?.isConnected ? control.closest('form, .action, .dropzone') : null;
+  if (!box) { fail(err); return; }
+  clearNear(box);
+  statusEl().replaceChildren();
+  box.append(h('p', { class: 'form-error', role: 'alert' }, ...errorText(err)));
+}
+
+const clearNear = box => box?.querySelectorAll(':scope > .form-error').forEach(e => e.remove());
 
 export function clearMessages() {
   statusEl().replaceChildren();
@@ -34,10 +52,11 @@ export async function busy(control, action) {
   const targets = form ? [...form.querySelectorAll('button, input, select, textarea')] : [control];
   targets.forEach(t => { t.dataset.wasDisabled = t.disabled ? '1' : ''; t.disabled = true; });
   control.setAttribute('aria-busy', 'true');
+  clearNear(control.closest?.('form, .action, .dropzone'));
   try {
     return await action();
   } catch (err) {
-    fail(err);
+    failNear(err, control);
     return undefined;
   } finally {
     control.removeAttribute('aria-busy');
@@ -107,7 +126,7 @@ export const facts = pairs =>
 /** A download that sends the bearer token (fetch + blob URL). */
 export const downloadButton = (label, path, fileName, accessibleName) => {
   const b = h('button', { type: 'button', class: 'link', 'aria-label': accessibleName }, label);
-  b.addEventListener('click', () => busy(b, async () => { await download(path, fileName); say(`Downloaded ${fileName}.`); }));
+  b.addEventListener('click', () => busy(b, async () => say(`Downloaded ${await download(path, fileName)}.`)));
   return b;
 };
 
@@ -129,6 +148,7 @@ export function dropZone({ label, hint, multiple = false, accept, name, onUpload
 
   async function send(files) {
     if (!files.length) return;
+    clearNear(zone);
     const results = [];
     progress.hidden = false;
     input.disabled = true;
@@ -146,7 +166,7 @@ export function dropZone({ label, hint, multiple = false, accept, name, onUpload
       onDone?.(results);
     } catch (err) {
       progressText.textContent = 'Upload failed.';
-      fail(err);
+      failNear(err, input);
     } finally {
       input.disabled = false;
       input.value = '';

@@ -15,11 +15,15 @@ export async function casePage(ctx) {
   const state = { justUploaded: new Set() };
 
   const show = (c, message) => {
+    // Keep the keyboard where it was when the same action is still offered; else start again at the heading.
+    const anchor = document.activeElement?.closest?.('[data-action], [data-dropzone]');
+    const key = anchor?.dataset.action ? `[data-action="${anchor.dataset.action}"]` : anchor?.dataset.dropzone ? `[data-dropzone="${anchor.dataset.dropzone}"]` : null;
     mount(root, ...render(c, ctx, base, state, show, reload));
-    if (message) {
-      say(message);
-      root.querySelector('h1')?.focus();
-    }
+    if (!message) return;
+    say(message);
+    const again = key ? root.querySelector(key) : null;
+    const focusable = again?.matches('button') ? again : again?.querySelector('input, textarea, select, button');
+    (focusable ?? root.querySelector('h1'))?.focus();
   };
   const reload = async message => show(await get(base), message);
 
@@ -225,19 +229,22 @@ function deliverForm(c, state, act, proof) {
   const hardware = c.flow === 'Hardware';
   const codeDelivery = c.flow === 'License2' && !proof;
   const needsReports = !hardware && !codeDelivery;
+  if (needsReports && open.length === 0) {
+    return h('div', { class: 'action', 'data-action': proof ? 'uploadProof' : 'deliver' },
+      h('h3', {}, proof ? 'Hand in the delivery proof' : 'Deliver'),
+      h('p', { class: 'empty' }, 'Upload an acceptance report first; then choose it here to deliver it.'));
+  }
   const fields = [];
   if (!hardware && !codeDelivery) {
     const legendId = uid('reports');
     fields.push(h('fieldset', { class: 'choices', 'aria-describedby': `${legendId}-hint` },
       h('legend', {}, proof ? 'Reports that prove the delivery' : 'Reports to deliver'),
-      open.length
-        ? open.map(r => {
-          const id = uid('rep');
-          return h('div', { class: 'choice' },
-            h('input', { type: 'checkbox', name: 'reportIds', value: r.reportId, id, checked: state.justUploaded.has(r.reportId) || open.length === 1 }),
-            h('label', { for: id }, `${r.fileName} (${fmtBytes(r.size)}, ${fmtTime(r.uploadedAt)})`));
-        })
-        : h('p', { class: 'empty' }, 'Upload a report first.'),
+      open.map(r => {
+        const id = uid('rep');
+        return h('div', { class: 'choice' },
+          h('input', { type: 'checkbox', name: 'reportIds', value: r.reportId, id, checked: state.justUploaded.has(r.reportId) || open.length === 1 }),
+          h('label', { for: id }, `${r.fileName} (${fmtBytes(r.size)}, ${fmtTime(r.uploadedAt)})`));
+      }),
       h('p', { class: 'hint', id: `${legendId}-hint` }, 'Delivered reports are locked and cannot be replaced.')));
   }
   if (hardware) {

@@ -3,7 +3,7 @@ import { field, h, mount } from '../dom.js';
 import { get, post } from '../api.js';
 import { STATE_LABELS, fmtTime, sideLabel } from '../format.js';
 import { sortForRole, waitsOn } from '../rules.js';
-import { actionForm, loading, pageTitle, panel, say, stateBadge, table } from '../ui.js';
+import { actionForm, fail, loading, pageTitle, panel, say, stateBadge, table } from '../ui.js';
 
 const TITLES = { buyer: 'My cases', seller: 'My cases', ops: 'Cases', reviewer: 'Review queue' };
 
@@ -21,14 +21,14 @@ export async function casesPage(ctx) {
     if (state) q.set('state', state);
     if (page > 1) q.set('page', String(page));
     const result = await get(`/api/cases${q.toString() ? `?${q}` : ''}`);
-    mount(listArea, ...renderList(result, role, p => { page = p; load(); }));
+    mount(listArea, ...renderList(result, role, p => { page = p; load().catch(fail); }));
     listArea.setAttribute('aria-busy', 'false');
   }
 
   const filter = h('select', { id: 'state-filter', name: 'state' },
     h('option', { value: '' }, 'All states'),
     Object.entries(STATE_LABELS).map(([value, label]) => h('option', { value, selected: value === state }, label)));
-  filter.addEventListener('change', () => { state = filter.value; page = 1; load(); });
+  filter.addEventListener('change', () => { state = filter.value; page = 1; load().catch(fail); });
 
   const content = [pageTitle(TITLES[role])];
   if (role === 'buyer') content.push(orderPanel(ctx));
