@@ -90,7 +90,48 @@ export async function apiAs(baseUrl, subject, role) {
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
   };
-  return { token, get: url => call('GET', url), post: (url, body = {}) => call('POST', url, body) };
+  const put = async (url, bytes, contentType = 'application/pdf') => {
+    const res = await fetch(`${baseUrl}${url}`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': contentType }, body: bytes });
+    return { status: res.status, body: await res.json() };
+  };
+  return { token, get: url => call('GET', url), post: (url, body = {}) => call('POST', url, body), put };
+}
+
+/** A small marketplace through the API: ops, one registered seller, and helpers to open cases. */
+export async function market(baseUrl, productionUrl = 'http://127.0.0.1:9/saasproduce') {
+  const ops = await apiAs(baseUrl, 'ops-1', 'ops');
+  const registered = await ops.post('/api/sellers', { name: 'Setup Seller', productionUrl });
+  assert.equal(registered.status, 201, JSON.stringify(registered.body));
+  const sellerId = registered.body.sellerId;
+  const seller = await apiAs(baseUrl, sellerId, 'seller');
+  const ok = (r, status = 200) => { assert.equal(r.status, status, JSON.stringify(r.body)); return r.body; };
+  const m = {
+    ops, seller, sellerId, ok,
+    async product(deliveryType = 'manualService', chargingMode = 'oneTime') {
+      return ok(await seller.post('/api/products', { name: `${deliveryType} product`, deliveryType, chargingMode }), 201).productId;
+    },
+    /** Orders a product as the buyer; returns { buyer, caseId, orderId }. */
+    async order(buyerId, productId, scenario = 'standard') {
+      const buyer = await apiAs(baseUrl, buyerId, 'buyer');
+      const o = ok(await buyer.post('/api/orders', { productId, scenario, periodMonths: 1 }), 201);
+      return { buyer, caseId: o.caseId, orderId: o.orderId };
+    },
+    /** A manual-service case at SellerImplementing (requirement submitted and confirmed). */
+    async caseAtSellerImplementing(buyerId) {
+      const c = await m.order(buyerId, await m.product());
+      ok(await c.buyer.post(`/api/cases/${c.caseId}/requirement`, { text: 'Clean the customer table.' }));
+      ok(await seller.post(`/api/cases/${c.caseId}/requirement/decision`, { decision: 'confirm' }));
+      return c;
+    },
+    async deliver(caseId, name = `report-${Date.now()}-${Math.random().toString(16).slice(2)}.pdf`) {
+      const r = ok(await seller.put(`/api/cases/${caseId}/reports/${name}`, Buffer.from('%PDF-1.7 report')), 201);
+      return ok(await seller.post(`/api/cases/${caseId}/delivery`, { reportIds: [r.reportId] }));
+    },
+    async reject(c, reason = 'Not what was asked.') {
+      return ok(await c.buyer.post(`/api/cases/${c.caseId}/acceptance`, { decision: 'reject', reason }));
+    },
+  };
+  return m;
 }
 
 /** True when the server offers the route (anything but 404 route.not-found). */

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  apiAs, launchBrowser, newPerson, noAlert, onPage, pickFile, shots, signIn, startServer, status, waitForState,
+  launchBrowser, market, newPerson, noAlert, onPage, pickFile, shots, signIn, startServer, status, waitForState,
 } from '../harness.mjs';
 
 let server;
@@ -11,20 +11,10 @@ let browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
 after(async () => { await browser?.close(); await server?.stop(); });
 
-async function caseAtSellerImplementing() {
-  const ops = await apiAs(server.baseUrl, 'ops-1', 'ops');
-  const { body: s } = await ops.post('/api/sellers', { name: 'Stubborn Buyer Services', productionUrl: 'http://127.0.0.1:9/saasproduce' });
-  const seller = await apiAs(server.baseUrl, s.sellerId, 'seller');
-  const { body: p } = await seller.post('/api/products', { name: 'Data cleanup', deliveryType: 'manualService', chargingMode: 'oneTime' });
-  const buyer = await apiAs(server.baseUrl, 'buyer-appeal', 'buyer');
-  const { body: o } = await buyer.post('/api/orders', { productId: p.productId, scenario: 'standard', periodMonths: 1 });
-  assert.equal((await buyer.post(`/api/cases/${o.caseId}/requirement`, { text: 'Clean the customer table.' })).status, 200);
-  assert.equal((await seller.post(`/api/cases/${o.caseId}/requirement/decision`, { decision: 'confirm' })).status, 200);
-  return { caseId: o.caseId, sellerId: s.sellerId };
-}
-
 test('three rejections, a seller appeal with evidence, resolved by ops from the appeal queue', async () => {
-  const { caseId, sellerId } = await caseAtSellerImplementing();
+  const m = await market(server.baseUrl);
+  const { caseId } = await m.caseAtSellerImplementing('buyer-appeal');
+  const { sellerId } = m;
   const seller = await newPerson(browser, server.baseUrl);
   const buyer = await newPerson(browser, server.baseUrl);
   await signIn(seller, 'seller', sellerId);
