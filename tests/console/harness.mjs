@@ -42,7 +42,9 @@ export async function startServer(settings = {}) {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const output = [];
-  const child = spawn('dotnet', [serverDll()], {
+  const dll = serverDll();
+  const child = spawn('dotnet', [dll], {
+    cwd: path.dirname(dll),
     env: {
       ...process.env, ASPNETCORE_ENVIRONMENT: 'Development', ASPNETCORE_URLS: baseUrl,
       Storage__Prefix: `ui${randomBytes(5).toString('hex')}`, Logging__LogLevel__Default: 'Warning', ...settings,

@@ -116,7 +116,7 @@ export function table(columns, rows, { caption, empty = 'Nothing here yet.', row
     h('table', { class: 'rows' },
       caption ? h('caption', { class: 'sr-only' }, caption) : null,
       h('thead', {}, h('tr', {}, columns.map(c => h('th', { scope: 'col' }, c.label)))),
-      h('tbody', {}, rows.map(r => h('tr', { class: rowClass?.(r) }, columns.map(c => h('td', { 'data-label': c.label }, c.cell(r))))))));
+      h('tbody', {}, rows.map(r => h('tr', { class: rowClass?.(r) }, columns.map(c => h('td', { 'data-label': c.label }, h('div', { class: 'cell' }, c.cell(r)))))))));
 }
 
 /** Description list from [label, value] pairs (values null/undefined are left out). */

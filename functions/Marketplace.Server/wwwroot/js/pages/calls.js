@@ -96,7 +96,8 @@ function renderCall(c, base, show) {
   return [
     h('p', { class: 'crumbs' }, h('a', { href: '#/calls' }, '← Calls')),
     pageTitle(`Call ${c.callId}`),
-    h('div', { class: 'summary' }, h('span', { class: `badge call-${String(c.status).toLowerCase()}`, 'data-testid': 'call-status' }, statusLabel(c.status))),
+    h('div', { class: 'summary' }, h('span', { class: `badge call-${String(c.status).toLowerCase()}`, 'data-testid': 'call-status' }, statusLabel(c.status)),
+      actionButton('Refresh', () => show('Call refreshed.'), { kind: 'secondary small' })),
     panel('Call', facts([
       ['Activity', c.activity], ['Seller', c.sellerId], ['Product', c.productId], ['Order', c.orderId], ['Order line', c.orderLineId],
       ['Instance', c.instanceId ?? c.result?.instanceId], ['Created', fmtTime(c.createdAt)], ['Retry window', c.windowStartedAt ? `${fmtTime(c.windowStartedAt)} – ${fmtTime(c.deadline)}` : c.deadline ? `until ${fmtTime(c.deadline)}` : null],
