@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The test command: Azurite on free ports with a throwaway data folder, then every test of Marketplace.Local.slnf.
+# The test command: Azurite on free ports with a throwaway data folder, then every test of Marketplace.Local.slnf,
+# then the web console's tests (scripts/console-test.sh). It fails when either part fails.
 # Extra arguments go to `dotnet test` (e.g. scripts/test.sh --filter FullyQualifiedName~Storage).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/azurite.sh"
@@ -13,4 +14,8 @@ azurite_start "$data" "$blob" "$queue" "$table"
 export Storage__ConnectionString="$(connection_string "$blob" "$queue" "$table")"
 echo "Azurite (pid $AZURITE_PID) on 127.0.0.1 ports blob=$blob queue=$queue table=$table"
 
-dotnet test Marketplace.Local.slnf --nologo "$@"
+status=0
+dotnet test Marketplace.Local.slnf --nologo "$@" || status=$?
+# The web console: unit tests, and browser tests when chromium is installed (docs/console.md).
+scripts/console-test.sh || status=$?
+exit "$status"
