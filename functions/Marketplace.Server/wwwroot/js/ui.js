@@ -103,7 +103,7 @@ export const loading = (what = 'Loading') => h('p', { class: 'loading', role: 's
 /** A route this server does not offer yet (404 route.not-found). */
 export const notAvailable = (what, route) =>
   h('div', { class: 'notice', 'data-not-available': route },
-    h('p', {}, h('strong', {}, `${what} is not available on this server yet. `),
+    h('p', {}, h('strong', {}, `${what}: not available on this server yet. `),
       `The server does not offer ${route}; this page works as soon as it does.`));
 
 export const stateBadge = state =>

@@ -5,8 +5,8 @@ import { fmtTime } from '../format.js';
 import { actionForm, busy, fail, loading, notAvailable, pageTitle, panel, table } from '../ui.js';
 
 export async function billsPage() {
-  const area = h('div', { 'aria-live': 'polite' });
-  const records = h('div', { 'aria-live': 'polite' });
+  const area = h('div');
+  const records = h('div');
 
   async function load(filter = {}) {
     const q = new URLSearchParams(Object.entries(filter).filter(([, v]) => v));
@@ -29,7 +29,7 @@ export async function billsPage() {
         } },
       ], items, { caption: 'Bills', empty: 'No bills for this filter.' }));
     } catch (err) {
-      if (isNotAvailable(err)) mount(area, notAvailable('Bills', 'GET /api/bills'));
+      if (isNotAvailable(err)) { filterPanel.hidden = true; mount(area, notAvailable('Bills', 'GET /api/bills')); }
       else { mount(area, h('p', { class: 'empty' }, 'Bills could not be loaded.')); fail(err); }
     }
   }
@@ -47,9 +47,7 @@ export async function billsPage() {
     records.querySelector('h3')?.focus();
   }
 
-  await load();
-  return h('div', {}, pageTitle('Bills'),
-    panel('Filter', actionForm({
+  const filterPanel = panel('Filter', actionForm({
       name: 'billsFilter',
       fields: [
         { label: 'Instance id', name: 'instanceId' },
@@ -58,6 +56,7 @@ export async function billsPage() {
       ],
       submit: 'Show bills', kind: 'secondary',
       onSubmit: v => load(v),
-    })),
-    panel('Sealed bills', area, records));
+    }));
+  await load();
+  return h('div', {}, pageTitle('Bills'), filterPanel, panel('Sealed bills', area, records));
 }

@@ -12,7 +12,7 @@ const statusLabel = s => STATUSES.find(x => x.toLowerCase() === String(s).toLowe
 export async function callsPage(ctx) {
   const { role } = ctx.session;
   let status = role === 'ops' ? 'Parked' : '';
-  const area = h('div', { 'aria-live': 'polite' }, loading('Loading calls'));
+  const area = h('div', {}, loading('Loading calls'));
   const title = role === 'ops' ? 'Parked calls' : 'Production interface messages';
 
   async function load() {
@@ -32,7 +32,7 @@ export async function callsPage(ctx) {
         { label: 'Action', cell: c => (isParked(c) ? actionButton('Retry', async () => { await retry(c.callId); await load(); }, { kind: 'small', name: `retry-${c.callId}` }) : '—') },
       ].filter(Boolean), items, { caption: title, empty: status ? `No ${statusLabel(status).toLowerCase()} calls.` : 'No calls yet.' }));
     } catch (err) {
-      if (isNotAvailable(err)) mount(area, notAvailable('Production interface messages', 'GET /api/seller/calls'));
+      if (isNotAvailable(err)) { toolbar.hidden = true; mount(area, notAvailable('Production interface messages', 'GET /api/seller/calls')); }
       else throw err;
     }
   }
@@ -40,11 +40,12 @@ export async function callsPage(ctx) {
   const filter = h('select', { id: 'call-status', name: 'status' }, h('option', { value: '' }, 'All'),
     STATUSES.map(s => h('option', { value: s, selected: s === status }, s)));
   filter.addEventListener('change', () => { status = filter.value; load().catch(fail); });
+  const toolbar = h('div', { class: 'toolbar' }, h('label', { for: 'call-status' }, 'Status'), filter);
   await load();
   return h('div', {}, pageTitle(title),
     panel(role === 'ops' ? 'Calls that stopped retrying, across sellers' : 'Calls to your production interface',
       h('p', { class: 'hint' }, 'A failed call is retried for 3 hours, then parked. Fix the cause, then retry it: it gets a fresh 3-hour window.'),
-      h('div', { class: 'toolbar' }, h('label', { for: 'call-status' }, 'Status'), filter),
+      toolbar,
       area));
 }
 

@@ -28,7 +28,6 @@ export async function casePage(ctx) {
   const reload = async message => show(await get(base), message);
 
   show(await get(base));
-  ctx.keepFocus = false;
   return root;
 }
 

@@ -12,7 +12,7 @@ export async function casesPage(ctx) {
   const query = new URLSearchParams(location.hash.split('?')[1] ?? '');
   let state = query.get('state') ?? (role === 'reviewer' ? 'PlatformReview' : '');
   let page = 1;
-  const listArea = h('div', { 'aria-live': 'polite', 'aria-busy': 'false' });
+  const listArea = h('div', { 'aria-busy': 'false' });
 
   async function load() {
     listArea.setAttribute('aria-busy', 'true');
@@ -23,12 +23,17 @@ export async function casesPage(ctx) {
     const result = await get(`/api/cases${q.toString() ? `?${q}` : ''}`);
     mount(listArea, ...renderList(result, role, p => { page = p; load().catch(fail); }));
     listArea.setAttribute('aria-busy', 'false');
+    return result;
   }
 
   const filter = h('select', { id: 'state-filter', name: 'state' },
     h('option', { value: '' }, 'All states'),
     Object.entries(STATE_LABELS).map(([value, label]) => h('option', { value, selected: value === state }, label)));
-  filter.addEventListener('change', () => { state = filter.value; page = 1; load().catch(fail); });
+  filter.addEventListener('change', () => {
+    state = filter.value;
+    page = 1;
+    load().then(r => say(`${r.total} case${r.total === 1 ? '' : 's'}${state ? ` in ${filter.selectedOptions[0].textContent}` : ''}.`)).catch(fail);
+  });
 
   const content = [pageTitle(TITLES[role])];
   if (role === 'buyer') content.push(orderPanel(ctx));
