@@ -1,6 +1,6 @@
 // Bills (docs/usage-and-billing.md §6.4): sealed hourly and daily bills per instance, with their records.
 import { h, mount } from '../dom.js';
-import { get, isNotAvailable } from '../api.js';
+import { ApiError, get, isNotAvailable } from '../api.js';
 import { fmtTime } from '../format.js';
 import { actionForm, busy, fail, loading, notAvailable, pageTitle, panel, table } from '../ui.js';
 
@@ -30,6 +30,8 @@ export async function billsPage() {
       ], items, { caption: 'Bills', empty: 'No bills for this filter.' }));
     } catch (err) {
       if (isNotAvailable(err)) { filterPanel.hidden = true; mount(area, notAvailable('Bills', 'GET /api/bills')); }
+      // A filter the server needs (e.g. an instance id): say what to enter, next to the list.
+      else if (err instanceof ApiError && (err.status === 400 || err.status === 422)) mount(area, h('p', { class: 'notice', 'data-testid': 'bills-filter-needed' }, err.detail));
       else { mount(area, h('p', { class: 'empty' }, 'Bills could not be loaded.')); fail(err); }
     }
   }

@@ -12,6 +12,11 @@ const DELIVERY_TYPES = [
   ['hardware', 'Hardware (supervised)'], ['saas', 'SaaS activated instantly (production interface)'],
 ];
 
+// Enum fields as words (older servers sent their numbers).
+const CHARGING = ['period', 'oneTime', 'onDemand'];
+const BILLING = ['hourly', 'daily'];
+const word = (value, words) => (typeof value === 'number' ? words[value] ?? String(value) : value);
+
 const knownKey = subject => `mkp.console.products.${subject}`;
 const known = subject => JSON.parse(localStorage.getItem(knownKey(subject)) ?? '[]');
 const remember = (subject, p) => localStorage.setItem(knownKey(subject), JSON.stringify([p, ...known(subject).filter(x => x.productId !== p.productId)].slice(0, 50)));
@@ -74,11 +79,13 @@ export async function productPage(ctx) {
       const runs = await get(`${base}/conformance-runs`);
       const items = Array.isArray(runs) ? runs : runs?.items ?? [];
       mount(runsArea,
-        role === 'seller' ? h('div', { class: 'buttons' }, actionButton('Start a conformance run', async () => {
-          const run = await post(`${base}/conformance-runs`);
-          say(`Conformance run ${run.runId ?? ''} started.`);
-          await loadRuns();
-        }, { name: 'startRun' })) : null,
+        h('div', { class: 'buttons' },
+          role === 'seller' ? actionButton('Start a conformance run', async () => {
+            const run = await post(`${base}/conformance-runs`);
+            say(`Conformance run ${run.runId ?? ''} started.`);
+            await loadRuns();
+          }, { name: 'startRun' }) : null,
+          items.length ? actionButton('Refresh the runs', async () => { await loadRuns(); say('Conformance runs refreshed.'); }, { kind: 'secondary' }) : null),
         table([
           { label: 'Run', cell: r => r.runId },
           { label: 'Started', cell: r => fmtTime(r.createdAt) },
@@ -114,8 +121,8 @@ export async function productPage(ctx) {
     h('p', { class: 'crumbs' }, h('a', { href: '#/products' }, '← Products')),
     pageTitle(`Product ${p.productId}`),
     panel('Product', facts([
-      ['Name', p.name], ['Seller', p.sellerId], ['Delivery type', p.deliveryType], ['Charging mode', p.chargingMode],
-      ['Usage billing', p.usageBilling], ['Created', fmtTime(p.createdAt)], ['Frozen', p.frozen ? `Yes${p.frozenReason ? `: ${p.frozenReason}` : ''}` : 'No'],
+      ['Name', p.name], ['Seller', p.sellerId], ['Delivery type', p.deliveryType], ['Charging mode', word(p.chargingMode, CHARGING)],
+      ['Usage billing', word(p.usageBilling, BILLING)], ['Created', fmtTime(p.createdAt)], ['Frozen', p.frozen ? `Yes${p.frozenReason ? `: ${p.frozenReason}` : ''}` : 'No'],
     ])),
     panel('Conformance runs', runsArea),
     panel('Dial tests', dialArea));
