@@ -1,13 +1,14 @@
 # Azurite bootstrap shared by run.sh, test.sh and bench.sh. Source it; do not run it.
-# Azurite comes from npm (package.json / package-lock.json pin it) and is installed on first use.
+# Azurite comes from npm (package.json / package-lock.json pin it, with playwright-core for the console's browser
+# tests) and is installed on first use.
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 azurite_bin="$repo_root/node_modules/.bin/azurite"
 azurite_key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 
 azurite_install() {
-  if [ ! -x "$azurite_bin" ]; then
-    echo "Installing Azurite from npm (first use only)..." >&2
+  if [ ! -x "$azurite_bin" ] || [ ! -f "$repo_root/node_modules/playwright-core/package.json" ]; then
+    echo "Installing Azurite and playwright-core from npm (first use only)..." >&2
     (cd "$repo_root" && npm ci --no-audit --no-fund --loglevel=error >&2)
   fi
 }
@@ -42,6 +43,7 @@ azurite_start() {
     --queueHost 127.0.0.1 --queuePort "$queue" \
     --tableHost 127.0.0.1 --tablePort "$table" >"$data/azurite.out" 2>&1 &
   AZURITE_PID=$!
+  disown "$AZURITE_PID" 2>/dev/null || true # no job-status line ("Killed") when it is stopped
   for _ in $(seq 1 150); do
     if port_open "$blob" && port_open "$queue" && port_open "$table"; then return 0; fi
     if ! kill -0 "$AZURITE_PID" 2>/dev/null; then

@@ -33,6 +33,9 @@ builder.Services.AddHostedService<CronService>();
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
 var app = builder.Build();
+// The web console (wwwroot, plain ES modules): served at / ahead of the API pipeline; unknown /api routes still get problem+json.
+app.UseDefaultFiles();
+app.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = ctx => ctx.Context.Response.Headers.CacheControl = "no-cache" });
 app.UseMarketplacePipeline();
 app.MapOpenApi("/api/openapi.json");
 app.MapMarketplaceApi(app.Environment);

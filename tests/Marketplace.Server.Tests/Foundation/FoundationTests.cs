@@ -38,6 +38,23 @@ public sealed class FoundationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Console_is_served_at_the_root_beside_the_api()
+    {
+        var client = _app.CreateClient();
+        var index = await client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, index.StatusCode);
+        Assert.Equal("text/html", index.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Marketplace console", await index.Content.ReadAsStringAsync());
+        var script = await client.GetAsync("/js/main.js");
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);
+        // The API is untouched: unknown /api routes are still problem+json, and so are missing console files.
+        await (await client.GetAsync("/api/js/main.js")).ProblemAsync(404, "route.not-found");
+        await (await client.GetAsync("/no-such-page.html")).ProblemAsync(404, "route.not-found");
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/health")).StatusCode);
+    }
+
+    [Fact]
     public async Task Missing_and_forged_tokens_are_401()
     {
         var anonymous = _app.CreateClient();
