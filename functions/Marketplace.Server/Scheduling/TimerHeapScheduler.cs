@@ -64,7 +64,11 @@ public sealed class TimerHeapScheduler(
                     else wait = delay > TimeSpan.FromHours(1) ? TimeSpan.FromHours(1) : delay;
                     break;
                 }
-                if (due is null) _changed = NewSignal();
+                if (due is null)
+                {
+                    _changed = NewSignal();
+                    signal = _changed.Task; // wait on the signal Schedule will complete, not the one it replaced
+                }
             }
 
             if (due is not null)
