@@ -21,11 +21,11 @@ public static class SellerKeyEndpoints
         }).WithSummary("Issue a new base and Kit key (seller, self); shown once. Accepted inbound at once; outbound after activation");
 
         keys.MapGet("", async (string sellerId, HttpContext http, SellerKeyService service, CancellationToken ct) =>
-            CoreJsonResult.Ok(await service.ListAsync(sellerId, http.Require(Role.Seller), ct)))
+            CoreJsonResult.Ok(new { sellerId, keys = await service.ListAsync(sellerId, http.Require(Role.Seller), ct) }))
             .WithSummary("The seller's keys and their state (active, pending, retiring, retired), without secrets");
 
         keys.MapPost("/{keyId}/activation", async (string sellerId, string keyId, HttpContext http, SellerKeyService service, CancellationToken ct) =>
-            CoreJsonResult.Ok(await service.ActivateAsync(sellerId, keyId, http.Require(Role.Seller), ct)))
+            CoreJsonResult.Ok(new { sellerId, keys = await service.ActivateAsync(sellerId, keyId, http.Require(Role.Seller), ct) }))
             .WithSummary("Activate a new key: every call to the seller is signed with it from now on; the replaced keys retire after Sellers:KeyOverlap");
 
         return app;
