@@ -59,7 +59,7 @@ public sealed class TableAggregateStore(TableProvisioner tables) : IAggregateSto
     public async IAsyncEnumerable<WakeUp> DeadlinesAsync(string kind, [EnumeratorCancellation] CancellationToken ct)
     {
         var table = await tables.GetAsync(kind, ct);
-        await foreach (var e in table.QueryAsync($"RowKey eq '{SnapshotRow}' and HasDeadline eq true", ["Version", "NextDeadline"], cancellationToken: ct))
+        await foreach (var e in table.QueryAsync($"RowKey eq '{SnapshotRow}' and HasDeadline eq true", ["PartitionKey", "Version", "NextDeadline"], cancellationToken: ct))
             if (e.GetDateTimeOffset("NextDeadline") is { } at)
                 yield return new WakeUp(kind, e.PartitionKey, e.GetInt64("Version") ?? 0, at);
     }
