@@ -112,7 +112,12 @@ public sealed class SellerCallService
         if (loaded is not { } l) return;
         var (call, version) = l;
         var now = _time.GetUtcNow();
-        if (!call.IsActive) return;
+        if (!call.IsActive)
+        {
+            _logger.LogDebug("Seller call {CallId} woke while {Status}: nothing to send", callId, call.Status);
+            return;
+        }
+
         if (now > call.Deadline)
         {
             await _runner.TickAsync(Definition, callId, ct); // the window ended before this attempt: park
@@ -121,6 +126,7 @@ public sealed class SellerCallService
 
         if (!SellerCallMachine.IsDue(call, now))
         {
+            _logger.LogDebug("Seller call {CallId} woke before its attempt at {At:O}; scheduled again", callId, call.NextAttemptAt);
             _scheduler.Schedule(new WakeUp(Kind, callId, version, call.NextAttemptAt!.Value)); // woken early
             return;
         }
