@@ -24,7 +24,7 @@ public static class ConformanceEndpoints
         }).WithSummary("Start a conformance run (seller): the debug cases (testFlag 1, mock orders) of every activity the product needs");
 
         products.MapGet("/conformance-runs", async (string productId, HttpContext http, ConformanceService service, CancellationToken ct) =>
-            CoreJsonResult.Ok(await service.ListAsync(productId, http.Require(Role.Seller, Role.Ops), ct)))
+            CoreJsonResult.Ok(new { productId, items = await service.ListAsync(productId, http.Require(Role.Seller, Role.Ops), ct) }))
             .WithSummary("A product's conformance runs, newest first");
 
         products.MapGet("/conformance-runs/{runId}", async (string productId, string runId, HttpContext http, ConformanceService service, CancellationToken ct) =>
