@@ -1,6 +1,7 @@
 using Azure.Identity;
 using Marketplace.Api.Health;
 using Marketplace.Api.Identity;
+using Marketplace.Api.SellerCalls;
 using Marketplace.Core.Catalogue;
 using Marketplace.Core.Files;
 using Marketplace.Core.Persistence;
@@ -63,11 +64,11 @@ public static class MarketplaceServices
             .Validate(o => o.Validate().Count == 0, "Supervision settings are invalid (windows must be positive).").ValidateOnStart();
         services.AddOptions<CaseFileOptions>().Bind(config.GetSection(CaseFileOptions.SectionName))
             .Validate(o => o.MaxBytes > 0 && o.AllowedContentTypes.Count > 0, "CaseFiles:MaxBytes must be positive and CaseFiles:AllowedContentTypes not empty.").ValidateOnStart();
-        services.AddOptions<SellerCallOptions>().Bind(config.GetSection(SellerCallOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<SupervisionCases>();
         services.AddSingleton<CatalogueService>();
         services.AddSingleton<ITickHandler, CaseTickHandler>();
         services.AddSingleton<IOutboxHandler, OrderSupervisionEndedHandler>();
+        services.AddSellerCalls(config); // seller calls, SaaS instances, key rotation, order query, notifications, dial tests
 
         services.AddMarketplaceIdentity(config, env);
         services.AddProblemDetails();

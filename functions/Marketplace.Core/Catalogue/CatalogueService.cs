@@ -31,7 +31,8 @@ public sealed class CatalogueService(AggregateRunner runner, SupervisionCases ca
         Kind = "orders",
         Apply = OrderRules.Apply,
         StateName = o => o.Status,
-        Tags = o => new Dictionary<string, string> { ["buyerId"] = o.BuyerId, ["sellerId"] = o.SellerId },
+        Tags = OrderInstanceRules.Tags, // buyerId, sellerId, and the instanceId of a SaaS order
+        Outbox = OrderInstanceRules.Outbox, // SaaS orders: the seller calls about the instance (§6.3)
     };
 
     public sealed record SellerRegistration(string SellerId, string AccessKey, string KitKey);

@@ -29,6 +29,18 @@ public sealed record Order
     public DateTimeOffset? CompletedAt { get; init; }
     public DateTimeOffset? ValidFrom { get; init; }
     public DateTimeOffset? ExpiresAt { get; init; }
+
+    // Instant SaaS (§6.3; OrderInstanceRules): creating → active (instanceId, appInfo) → frozen / released, or failed.
+    public SellerCalls.Protocol.AppInfo? AppInfo { get; init; }
+    /// <summary>Null for a purchase; <c>upgrade</c> for an upgrade order of <see cref="ParentOrderId"/>'s instance.</summary>
+    public string? OrderType { get; init; }
+    public string? ParentOrderId { get; init; }
+    public string? FailedReason { get; init; }
+    /// <summary>Calls about the instance go out one at a time, in order (§7.10): the one under way and those waiting.</summary>
+    public string? ActiveCallId { get; init; }
+    public IReadOnlyList<QueuedInstanceCall> QueuedCalls { get; init; } = [];
+    public int InstanceCallCount { get; init; }
+    public IReadOnlyList<InstanceChange> Changes { get; init; } = [];
 }
 
 /// <summary>Hardware orders capture the recipient at purchase (the phone matters for auto-acceptance).</summary>
@@ -64,7 +76,7 @@ public static class OrderRules
             // §6.10: the validity period runs from the actual start time (or acceptance) for the bought months.
             ExpiresAt = s.ValidFrom is { } from && state.PeriodMonths is { } months ? from.AddMonths(months) : state.ExpiresAt,
         },
-        _ => throw new ArgumentOutOfRangeException(nameof(e)),
+        _ => OrderInstanceRules.Apply(state!, e),
     };
 
     public static Decision<OrderEvent> Place(Order? existing, Product product, Order order)

@@ -58,7 +58,7 @@ public static class SellerRules
                 : k.RetiresAt is null && k.ActivatedAt is not null ? k with { RetiresAt = a.PreviousRetiresAt }
                 : k).ToList(),
         },
-        _ => throw new ArgumentOutOfRangeException(nameof(e)),
+        _ => SellerKeyRules.Apply(state!, e),
     };
 
     /// <summary>Secrets are made at the edge (random); the rule only checks they cannot be confused.</summary>

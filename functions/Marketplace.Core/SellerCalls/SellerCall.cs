@@ -59,6 +59,10 @@ public sealed record SellerCall
     public string? OrderId { get; init; }
     public string? OrderLineId { get; init; }
 
+    /// <summary>The platform order the call works for (the instance's origin order), when there is one. The body's
+    /// <see cref="OrderId"/> may name another order (a renewal or upgrade order) or none (status changes).</summary>
+    public string? OrderRef { get; init; }
+
     /// <summary>The instance the call is about: the target of refresh/status/release/upgrade, or for newInstance the
     /// first instanceId the seller returned (kept if a later answer differs).</summary>
     public string? InstanceId { get; init; }

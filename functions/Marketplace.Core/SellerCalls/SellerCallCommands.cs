@@ -9,9 +9,10 @@ public interface ISellerCallCommand;
 /// Queue a call. <paramref name="Request"/> is the activity's request (for newInstance with or without a businessId:
 /// it is dropped, each attempt gets a new one). <paramref name="Discriminator"/> separates repeatable calls with the same
 /// business key (see <see cref="SellerCallKeys.For(SellerRequest, string?)"/>). Creating an existing call with the same
-/// payload changes nothing.
+/// payload changes nothing. <paramref name="OrderRef"/> names the platform order the call works for (the instance's
+/// origin order), so the call's outcome can be reported back to it; it takes no part in the call id.
 /// </summary>
-public sealed record CreateSellerCall(string SellerId, string ProductId, SellerRequest Request, string? Discriminator = null) : ISellerCallCommand
+public sealed record CreateSellerCall(string SellerId, string ProductId, SellerRequest Request, string? Discriminator = null, string? OrderRef = null) : ISellerCallCommand
 {
     public string CallId => SellerCallKeys.For(Request, Discriminator);
 }

@@ -25,7 +25,8 @@ public sealed record SellerCallCreated(
     string? OrderLineId,
     string? InstanceId,
     bool KitCall,
-    DateTimeOffset Deadline) : ISellerCallEvent
+    DateTimeOffset Deadline,
+    string? OrderRef = null) : ISellerCallEvent
 {
     public string Action => "call.created";
 }

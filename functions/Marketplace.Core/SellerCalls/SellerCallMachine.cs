@@ -62,6 +62,7 @@ public static class SellerCallMachine
                 OrderLineId = created.OrderLineId,
                 InstanceId = created.InstanceId,
                 KitCall = created.KitCall,
+                OrderRef = created.OrderRef,
                 Status = SellerCallStatus.Pending,
                 CreatedAt = created.At,
                 WindowStartedAt = created.At,
@@ -192,7 +193,7 @@ public static class SellerCallMachine
         return Decision<ISellerCallEvent>.Accept(new SellerCallCreated(
             c.CallId, now, c.SellerId, c.ProductId, template.Activity, template.Body,
             template.StringField("orderId"), template.StringField("orderLineId"), template.StringField("instanceId"),
-            template.IsKit, now + options.RetryWindow));
+            template.IsKit, now + options.RetryWindow, c.OrderRef));
     }
 
     private static Decision<ISellerCallEvent> DecideAttempt(SellerCall s, RecordSellerCallAttempt c, DateTimeOffset now, SellerCallOptions options)
