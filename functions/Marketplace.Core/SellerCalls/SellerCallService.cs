@@ -78,8 +78,9 @@ public sealed class SellerCallService
     public async Task<SellerCall> CreateAsync(CreateSellerCall command, CancellationToken ct) => (await CreateCoreAsync(command, ct)).State!;
 
     /// <summary>
-    /// The work item that queues a call also makes its first attempt, which is due at once: it saves the wake-up's trip
-    /// through the queue and a read. (The wake-up the scheduler was given still comes; it finds the call attempted.)
+    /// The work item that queues a call also makes its first attempt, which is due at once: the seller hears sooner and
+    /// the attempt needs no second read. (The wake-up the scheduler was given still comes; it finds the call being
+    /// attempted in this process, or already attempted, and does nothing.)
     /// </summary>
     public async Task CreateAndAttemptAsync(CreateSellerCall command, CancellationToken ct)
     {
