@@ -122,7 +122,7 @@ internal static class SellerCallsBenchmark
         await using var server = await ServerProcess.StartAsync(prefix, settings);
         var loaded = await server.WaitForLineAsync("Scheduler loaded", TimeSpan.FromMinutes(5));
         var startup = started.Elapsed;
-        await Task.Delay(TimeSpan.FromSeconds(5)); // let start-up work (JIT, outbox recovery) finish
+        await Task.Delay(TimeSpan.FromSeconds(15)); // let start-up work (JIT and tier-1 recompiles, outbox recovery) finish
 
         var azurite = AzuriteProcess();
         var cpu0 = server.CpuTime();
