@@ -6,6 +6,7 @@ return (args.Length > 0 ? args[0] : null) switch
     "tables" => await TablesBenchmark.RunAsync(args[1..]),
     "tables-overhead" => await TablesOverheadBenchmark.RunAsync(args[1..]),
     "cases" => await CasesBenchmark.RunAsync(args[1..]),
+    "seller-calls" => await SellerCallsBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -19,5 +20,7 @@ static int Usage()
     Console.Error.WriteLine("                    options: [iterations, default 3000]");
     Console.Error.WriteLine("  cases             mixed supervision-case actions against the server vs the same storage work on raw Azurite");
     Console.Error.WriteLine("                    options: " + CasesBenchmark.OptionsHelp);
+    Console.Error.WriteLine("  seller-calls      newInstance calls through the work queue to a fake seller; then the idle CPU of a server holding calls in their retry windows");
+    Console.Error.WriteLine("                    options: " + SellerCallsBenchmark.OptionsHelp);
     return 2;
 }

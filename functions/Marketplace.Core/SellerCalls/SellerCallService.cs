@@ -75,14 +75,36 @@ public sealed class SellerCallService
     public SellerCallOptions Options => _options.Value;
 
     /// <summary>Queues a call; queuing the same business key again changes nothing and returns the existing call.</summary>
-    public async Task<SellerCall> CreateAsync(CreateSellerCall command, CancellationToken ct)
+    public async Task<SellerCall> CreateAsync(CreateSellerCall command, CancellationToken ct) => (await CreateCoreAsync(command, ct)).State!;
+
+    /// <summary>
+    /// The work item that queues a call also makes its first attempt, which is due at once: the seller hears sooner and
+    /// the attempt needs no second read. (The wake-up the scheduler was given still comes; it finds the call being
+    /// attempted in this process, or already attempted, and does nothing.)
+    /// </summary>
+    public async Task CreateAndAttemptAsync(CreateSellerCall command, CancellationToken ct)
+    {
+        var result = await CreateCoreAsync(command, ct);
+        if (!result.Changed || !SellerCallMachine.IsDue(result.State!, _time.GetUtcNow())) return;
+        if (!_inFlight.TryAdd(command.CallId, 0)) return;
+        try
+        {
+            await AttemptAsync(command.CallId, (result.State!, result.Version), ct);
+        }
+        finally
+        {
+            _inFlight.TryRemove(command.CallId, out _);
+        }
+    }
+
+    private async Task<CommandResult<SellerCall>> CreateCoreAsync(CreateSellerCall command, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         var result = await _runner.ExecuteAsync(Definition, command.CallId, Actor.Platform,
             (state, now) => SellerCallMachine.Decide(state, command, now, _options.Value), ct);
         Throw(result.Error);
         _metrics.Created(Stopwatch.GetTimestamp() - started);
-        return result.State!;
+        return result;
     }
 
     /// <summary>
@@ -97,7 +119,7 @@ public sealed class SellerCallService
         if (!_inFlight.TryAdd(callId, 0)) return;
         try
         {
-            await AttemptAsync(callId, ct);
+            await AttemptAsync(callId, null, ct);
         }
         finally
         {
@@ -105,10 +127,10 @@ public sealed class SellerCallService
         }
     }
 
-    private async Task AttemptAsync(string callId, CancellationToken ct)
+    private async Task AttemptAsync(string callId, (SellerCall State, long Version)? known, CancellationToken ct)
     {
         var t0 = Stopwatch.GetTimestamp();
-        var loaded = await _runner.LoadAsync(Definition, callId, ct);
+        var loaded = known ?? await _runner.LoadAsync(Definition, callId, ct);
         if (loaded is not { } l) return;
         var (call, version) = l;
         var now = _time.GetUtcNow();

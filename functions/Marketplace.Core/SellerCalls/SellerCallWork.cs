@@ -14,13 +14,13 @@ public sealed class SellerCallTickHandler(SellerCallService calls) : ITickHandle
     public Task TickAsync(string id, CancellationToken ct) => calls.RunDueAsync(id, ct);
 }
 
-/// <summary>Queues the call another aggregate asked for in its outbox. Idempotent: the call id is the business key.</summary>
+/// <summary>Queues the call another aggregate asked for in its outbox, and makes its first attempt. Idempotent: the call id is the business key.</summary>
 public sealed class CreateSellerCallHandler(SellerCallService calls) : IOutboxHandler
 {
     public string Topic => SellerCallService.CreateTopic;
 
     public Task HandleAsync(WorkItem item, CancellationToken ct) =>
-        calls.CreateAsync(JsonSerializer.Deserialize<CreateSellerCallMessage>(item.Payload!, CoreJson.Options)!.ToCommand(), ct);
+        calls.CreateAndAttemptAsync(JsonSerializer.Deserialize<CreateSellerCallMessage>(item.Payload!, CoreJson.Options)!.ToCommand(), ct);
 }
 
 /// <summary>Each failed attempt and each parked call becomes one notification for the seller (§7.6).</summary>
