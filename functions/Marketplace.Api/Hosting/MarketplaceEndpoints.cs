@@ -4,6 +4,7 @@ using Marketplace.Api.Health;
 using Marketplace.Api.Identity;
 using Marketplace.Api.Idempotency;
 using Marketplace.Api.Problems;
+using Marketplace.Api.Unsubscribe;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
@@ -28,6 +29,7 @@ public static class MarketplaceEndpoints
         app.MapHealth();
         app.MapCatalogue();
         app.MapCases();
+        app.MapUnsubscriptions();
         if (env.IsDevelopment()) app.MapDevTokens();
         return app;
     }

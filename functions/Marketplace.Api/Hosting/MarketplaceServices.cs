@@ -1,6 +1,7 @@
 using Azure.Identity;
 using Marketplace.Api.Health;
 using Marketplace.Api.Identity;
+using Marketplace.Api.Unsubscribe;
 using Marketplace.Core.Catalogue;
 using Marketplace.Core.Files;
 using Marketplace.Core.Persistence;
@@ -68,6 +69,7 @@ public static class MarketplaceServices
         services.AddSingleton<CatalogueService>();
         services.AddSingleton<ITickHandler, CaseTickHandler>();
         services.AddSingleton<IOutboxHandler, OrderSupervisionEndedHandler>();
+        services.AddHardwareUnsubscribe(config); // hardware unsubscribe: applications, yearly quota, review and return windows
 
         services.AddMarketplaceIdentity(config, env);
         services.AddProblemDetails();
