@@ -1,3 +1,4 @@
+using Marketplace.Api.Assets;
 using Marketplace.Api.Cases;
 using Marketplace.Api.Catalogue;
 using Marketplace.Api.Health;
@@ -30,6 +31,7 @@ public static class MarketplaceEndpoints
         app.MapCatalogue();
         app.MapCases();
         app.MapUnsubscriptions();
+        app.MapAssets();
         if (env.IsDevelopment()) app.MapDevTokens();
         return app;
     }

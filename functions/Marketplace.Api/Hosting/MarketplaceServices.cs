@@ -1,4 +1,5 @@
 using Azure.Identity;
+using Marketplace.Api.Assets;
 using Marketplace.Api.Health;
 using Marketplace.Api.Identity;
 using Marketplace.Api.Unsubscribe;
@@ -70,6 +71,7 @@ public static class MarketplaceServices
         services.AddSingleton<ITickHandler, CaseTickHandler>();
         services.AddSingleton<IOutboxHandler, OrderSupervisionEndedHandler>();
         services.AddHardwareUnsubscribe(config); // hardware unsubscribe: applications, yearly quota, review and return windows
+        services.AddAssetCenter(config); // asset center: uploads, data-file checks, scans, product references
 
         services.AddMarketplaceIdentity(config, env);
         services.AddProblemDetails();
