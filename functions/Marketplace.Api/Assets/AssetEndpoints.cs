@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Net.Http.Headers;
+using Microsoft.OpenApi;
 
 namespace Marketplace.Api.Assets;
 
@@ -28,7 +29,7 @@ public static class AssetEndpoints
             LiftBodyLimit(http);
             var view = await service.UploadAsync(seller, SupervisionCases.ValidateFileName(fileName), type, name, description, dataInfo, request.ContentLength, request.Body, ct);
             return Results.Created($"/api/assets/{view.AssetId}", view);
-        }).Accepts<Stream>("application/octet-stream").Produces<AssetView>(StatusCodes.Status201Created)
+        }).BinaryBody().Produces<AssetView>(StatusCodes.Status201Created)
           .WithSummary("Seller adds an asset: raw bytes streamed to Blob storage; type=softwarePackage (.zip, .tar, .tar.gz) or dataFile (.xlsx ≤ 10M, checked at once); the scan follows");
 
         assets.MapGet("", async (string? status, HttpContext http, AssetCenter service, CancellationToken ct) =>
@@ -52,7 +53,7 @@ public static class AssetEndpoints
             LiftBodyLimit(http);
             return Results.Ok(await service.ModifyAsync(seller, assetId, SupervisionCases.ValidateFileName(fileName), name, description, dataInfo,
                 request.ContentLength, request.Body, ct));
-        }).Accepts<Stream>("application/octet-stream").Produces<AssetView>()
+        }).BinaryBody().Produces<AssetView>()
           .WithSummary("Seller modifies an asset: a new version of its file, checked and scanned like the first");
 
         assets.MapDelete("/{assetId}", async (string assetId, HttpContext http, AssetCenter service, CancellationToken ct) =>
@@ -89,6 +90,25 @@ public static class AssetEndpoints
 
         return app;
     }
+
+    /// <summary>
+    /// Documents the raw-bytes body in the OpenAPI document without restricting the request's content type (an
+    /// Accepts filter would answer 415 to a client that labels a zip as application/zip).
+    /// </summary>
+    private static RouteHandlerBuilder BinaryBody(this RouteHandlerBuilder builder) =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Description = "The file's raw bytes (any content type; the format is taken from the file name).",
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/octet-stream"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } },
+                },
+            };
+            return Task.CompletedTask;
+        });
 
     /// <summary>The asset center enforces its own limits while streaming (with the seed's message); the server's default cap would cut in first.</summary>
     private static void LiftBodyLimit(HttpContext http)
