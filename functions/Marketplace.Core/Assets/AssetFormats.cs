@@ -49,6 +49,7 @@ public static class AssetFormats
     {
         ArgumentNullException.ThrowIfNull(fileName);
         if (type == AssetType.DataFile) return fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase) ? ArchiveFormat.Xlsx : null;
+        if (fileName.EndsWith(".tgz", StringComparison.OrdinalIgnoreCase)) return null; // P42 names .tar.gz only
         return ArchiveFormatOf(fileName) is { } f and not ArchiveFormat.Xlsx ? f : null;
     }
 

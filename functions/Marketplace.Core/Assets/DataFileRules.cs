@@ -58,9 +58,10 @@ public static partial class DataFileRules
         using (doc)
         {
             if (doc.DocumentType != SpreadsheetDocumentType.Workbook || doc.WorkbookPart?.VbaProjectPart is not null) return [NotPlainWorkbook];
-            var workbookPart = doc.WorkbookPart;
-            var sheets = workbookPart?.Workbook?.Sheets?.Elements<Sheet>().ToList() ?? [];
-            if (workbookPart is null || sheets.Count == 0) return [NoSheet];
+            // A zip that is an Open XML package but holds no workbook is not a workbook either.
+            if (doc.WorkbookPart is not { Workbook: not null } workbookPart) return [NotWorkbook];
+            var sheets = workbookPart.Workbook.Sheets?.Elements<Sheet>().ToList() ?? [];
+            if (sheets.Count == 0) return [NoSheet];
             try
             {
                 return CheckSheets(workbookPart, sheets);
@@ -219,6 +220,7 @@ public static partial class DataFileRules
     [GeneratedRegex(@"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")]
     private static partial Regex IdCandidate();
 
-    [GeneratedRegex(@"(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9]{9}(?![0-9])")]
+    // 11 digits starting 13-19, optionally after +86, with optional spaces or dashes between digit groups (139-0000-1111).
+    [GeneratedRegex(@"(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]){8}(?![0-9])")]
     private static partial Regex MobileCandidate();
 }
