@@ -1,11 +1,11 @@
 using Marketplace.Api.Assets;
 using Marketplace.Api.Cases;
 using Marketplace.Api.Catalogue;
+using Marketplace.Api.HardwareUnsubscribe;
 using Marketplace.Api.Health;
 using Marketplace.Api.Identity;
 using Marketplace.Api.Idempotency;
 using Marketplace.Api.Problems;
-using Marketplace.Api.Unsubscribe;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
@@ -28,10 +28,10 @@ public static class MarketplaceEndpoints
     public static IEndpointRouteBuilder MapMarketplaceApi(this IEndpointRouteBuilder app, IHostEnvironment env)
     {
         app.MapHealth();
-        app.MapCatalogue();
-        app.MapCases();
         app.MapUnsubscriptions();
         app.MapAssets();
+        app.MapCatalogue();
+        app.MapCases();
         if (env.IsDevelopment()) app.MapDevTokens();
         return app;
     }

@@ -1,7 +1,7 @@
 using Marketplace.Core.Common;
-using Marketplace.Core.Unsubscribe;
+using Marketplace.Core.HardwareUnsubscribe;
 
-namespace Marketplace.Core.Tests.Unsubscribe;
+namespace Marketplace.Core.Tests.HardwareUnsubscribe;
 
 /// <summary>Domain §6.6: the hardware unsubscribe state machine, its two windows and the yearly quota.</summary>
 public sealed class UnsubscribeRulesTests

@@ -1,9 +1,9 @@
-using Marketplace.Core.Unsubscribe;
+using Marketplace.Core.HardwareUnsubscribe;
 using Marketplace.Core.Work;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Marketplace.Api.Unsubscribe;
+namespace Marketplace.Api.HardwareUnsubscribe;
 
 public static class UnsubscribeSetup
 {

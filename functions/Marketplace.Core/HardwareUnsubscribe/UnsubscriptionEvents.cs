@@ -1,6 +1,6 @@
 using Marketplace.Core.Common;
 
-namespace Marketplace.Core.Unsubscribe;
+namespace Marketplace.Core.HardwareUnsubscribe;
 
 /// <summary>
 /// Something that happened to an unsubscribe application. Events carry the moments the rules chose (deadlines), so

@@ -1,12 +1,12 @@
 using Marketplace.Api.Cases;
 using Marketplace.Api.Identity;
 using Marketplace.Core.Common;
-using Marketplace.Core.Unsubscribe;
+using Marketplace.Core.HardwareUnsubscribe;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
-namespace Marketplace.Api.Unsubscribe;
+namespace Marketplace.Api.HardwareUnsubscribe;
 
 public sealed record ApplyUnsubscribeRequest(string? Kind, string? Reason);
 public sealed record UnsubscribeReviewRequest(string? Decision, string? Reason);

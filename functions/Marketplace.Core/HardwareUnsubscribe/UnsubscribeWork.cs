@@ -3,7 +3,7 @@ using Marketplace.Core.Common;
 using Marketplace.Core.Persistence;
 using Marketplace.Core.Work;
 
-namespace Marketplace.Core.Unsubscribe;
+namespace Marketplace.Core.HardwareUnsubscribe;
 
 /// <summary>Wakes an application at its deadline: the review window (appeal), the return window (withdrawn).</summary>
 public sealed class UnsubscriptionTickHandler(AggregateRunner runner, Unsubscriptions unsubscriptions) : ITickHandler

@@ -1,4 +1,4 @@
-namespace Marketplace.Core.Unsubscribe;
+namespace Marketplace.Core.HardwareUnsubscribe;
 
 /// <summary>The two kinds of hardware unsubscribe (seed 000: 未收货 / 已收货).</summary>
 public enum UnsubscribeKind

@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Marketplace.Server.Tests.Infrastructure;
 
-namespace Marketplace.Server.Tests.Unsubscribe;
+namespace Marketplace.Server.Tests.HardwareUnsubscribe;
 
 /// <summary>Hardware unsubscribe end to end over HTTP on Azurite: every path, the yearly quota and both windows.</summary>
 public sealed class UnsubscribeFlowTests

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Marketplace.Core.Common;
 
-namespace Marketplace.Core.Unsubscribe;
+namespace Marketplace.Core.HardwareUnsubscribe;
 
 /// <summary>One application that used a slot of a buyer's yearly quota.</summary>
 public sealed record QuotaClaim(int Slot, string UnsubscriptionId, string OrderId, DateTimeOffset At);

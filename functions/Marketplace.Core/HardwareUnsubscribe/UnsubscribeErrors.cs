@@ -1,6 +1,6 @@
 using Marketplace.Core.Common;
 
-namespace Marketplace.Core.Unsubscribe;
+namespace Marketplace.Core.HardwareUnsubscribe;
 
 /// <summary>The stable error codes of the hardware unsubscribe, with details that name the current status.</summary>
 public static class UnsubscribeErrors

@@ -1,6 +1,6 @@
 using Marketplace.Core.Supervision;
 
-namespace Marketplace.Core.Unsubscribe;
+namespace Marketplace.Core.HardwareUnsubscribe;
 
 /// <summary>What a party or ops sees of an application (GET /api/unsubscriptions/{id}).</summary>
 public sealed record UnsubscriptionView(

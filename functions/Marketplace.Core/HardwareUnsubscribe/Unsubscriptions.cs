@@ -6,7 +6,7 @@ using Marketplace.Core.Persistence;
 using Marketplace.Core.Supervision;
 using Microsoft.Extensions.Options;
 
-namespace Marketplace.Core.Unsubscribe;
+namespace Marketplace.Core.HardwareUnsubscribe;
 
 /// <summary>
 /// The hardware unsubscribe use cases (§6.6): apply (after the order checks and a quota slot), show an application

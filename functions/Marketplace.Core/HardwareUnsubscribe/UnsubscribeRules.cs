@@ -1,6 +1,6 @@
 using Marketplace.Core.Common;
 
-namespace Marketplace.Core.Unsubscribe;
+namespace Marketplace.Core.HardwareUnsubscribe;
 
 /// <summary>
 /// The hardware unsubscribe as a pure state machine (domain §6.6):

@@ -1,4 +1,4 @@
-namespace Marketplace.Core.Unsubscribe;
+namespace Marketplace.Core.HardwareUnsubscribe;
 
 /// <summary>
 /// Settings of the hardware unsubscribe (configuration section <c>Unsubscribe</c>, e.g.

@@ -1,6 +1,6 @@
 using Marketplace.Core.Common;
 
-namespace Marketplace.Core.Unsubscribe;
+namespace Marketplace.Core.HardwareUnsubscribe;
 
 /// <summary>Something an actor asks of an unsubscribe application. Time comes in with Decide.</summary>
 public abstract record UnsubscriptionCommand(Actor Actor);
