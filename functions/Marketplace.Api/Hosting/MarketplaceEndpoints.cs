@@ -1,5 +1,7 @@
+using Marketplace.Api.Assets;
 using Marketplace.Api.Cases;
 using Marketplace.Api.Catalogue;
+using Marketplace.Api.HardwareUnsubscribe;
 using Marketplace.Api.Health;
 using Marketplace.Api.Identity;
 using Marketplace.Api.Idempotency;
@@ -27,6 +29,8 @@ public static class MarketplaceEndpoints
     public static IEndpointRouteBuilder MapMarketplaceApi(this IEndpointRouteBuilder app, IHostEnvironment env)
     {
         app.MapHealth();
+        app.MapUnsubscriptions();
+        app.MapAssets();
         app.MapCatalogue();
         app.MapCases();
         app.MapSellerCalls();

@@ -1,4 +1,6 @@
 using Azure.Identity;
+using Marketplace.Api.Assets;
+using Marketplace.Api.HardwareUnsubscribe;
 using Marketplace.Api.Health;
 using Marketplace.Api.Identity;
 using Marketplace.Api.SellerCalls;
@@ -60,6 +62,8 @@ public static class MarketplaceServices
         services.AddSingleton<StoredKind>(new StoredKind(SupervisionCases.Kind));
 
         // Capabilities: their options (validated at start-up), use cases and work handlers.
+        services.AddHardwareUnsubscribe(config); // hardware unsubscribe: applications, yearly quota, review and return windows
+        services.AddAssetCenter(config); // asset center: uploads, data-file checks, scans, product references
         services.AddOptions<SupervisionOptions>().Bind(config.GetSection(SupervisionOptions.SectionName))
             .Validate(o => o.Validate().Count == 0, "Supervision settings are invalid (windows must be positive).").ValidateOnStart();
         services.AddOptions<CaseFileOptions>().Bind(config.GetSection(CaseFileOptions.SectionName))

@@ -42,6 +42,7 @@ public static partial class SupervisionRules
             OpenAppeal c => DecideOpenAppeal(state, c, now, options),
             ResolveAppeal c => DecideResolveAppeal(state, c, now),
             ConfirmOrderSync c => DecideOrderSync(state, c, now),
+            CloseForUnsubscribe c => DecideCloseForUnsubscribe(state, c, now),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown supervision command."),
         };
     }

@@ -20,6 +20,9 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     public Uri BaseUrl { get; }
+
+    /// <summary>The server's process id (memory measurements).</summary>
+    public int ProcessId => _process.Id;
     public string Output { get { lock (_output) return string.Join('\n', _output); } }
 
     public static async Task<ServerProcess> StartAsync(string prefix, IDictionary<string, string?>? settings = null, int? port = null)
