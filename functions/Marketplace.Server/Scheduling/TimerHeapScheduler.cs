@@ -41,12 +41,11 @@ public sealed class TimerHeapScheduler(
         await LoadAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
-            Task signal;
+            Task signal = Task.CompletedTask;
             WakeUp? due = null;
             TimeSpan wait;
             lock (_lock)
             {
-                signal = _changed.Task;
                 wait = Timeout.InfiniteTimeSpan;
                 while (_heap.TryPeek(out var next, out var at))
                 {
@@ -66,8 +65,9 @@ public sealed class TimerHeapScheduler(
                 }
                 if (due is null)
                 {
+                    // A Schedule() after this point completes the new signal and wakes the wait below.
                     _changed = NewSignal();
-                    signal = _changed.Task; // wait on the signal Schedule will complete, not the one it replaced
+                    signal = _changed.Task;
                 }
             }
 
@@ -104,6 +104,7 @@ public sealed class TimerHeapScheduler(
         foreach (var kind in kinds.Select(k => k.Kind).Distinct())
             await foreach (var w in store.DeadlinesAsync(kind, ct))
             {
+                logger.LogDebug("Loaded wake-up of {Kind} {Id} (version {Version}) at {At:O}", w.Kind, w.Id, w.Version, w.At);
                 Schedule(w);
                 count++;
             }
