@@ -3,6 +3,7 @@ using Marketplace.Api.Catalogue;
 using Marketplace.Api.Health;
 using Marketplace.Api.Identity;
 using Marketplace.Api.Idempotency;
+using Marketplace.Api.Metering;
 using Marketplace.Api.Problems;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -28,6 +29,7 @@ public static class MarketplaceEndpoints
         app.MapHealth();
         app.MapCatalogue();
         app.MapCases();
+        app.MapUsage(env);
         if (env.IsDevelopment()) app.MapDevTokens();
         return app;
     }

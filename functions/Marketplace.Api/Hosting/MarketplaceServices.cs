@@ -1,6 +1,7 @@
 using Azure.Identity;
 using Marketplace.Api.Health;
 using Marketplace.Api.Identity;
+using Marketplace.Api.Metering;
 using Marketplace.Core.Catalogue;
 using Marketplace.Core.Files;
 using Marketplace.Core.Persistence;
@@ -29,7 +30,7 @@ public static class MarketplaceServices
 {
     public static IServiceCollection AddMarketplace(this IServiceCollection services, IConfiguration config, IHostEnvironment env)
     {
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(DevClock.For(config, env)); // TimeProvider.System outside Development
         services.AddOptions<StorageOptions>().Bind(config.GetSection(StorageOptions.Section))
             .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString) || !string.IsNullOrWhiteSpace(o.AccountName),
                 "Storage: set Storage:ConnectionString (e.g. UseDevelopmentStorage=true for Azurite) or Storage:AccountName (Azure, managed identity).")
@@ -68,6 +69,7 @@ public static class MarketplaceServices
         services.AddSingleton<CatalogueService>();
         services.AddSingleton<ITickHandler, CaseTickHandler>();
         services.AddSingleton<IOutboxHandler, OrderSupervisionEndedHandler>();
+        services.AddMetering(config);
 
         services.AddMarketplaceIdentity(config, env);
         services.AddProblemDetails();
