@@ -58,32 +58,58 @@ public sealed class UsageIngest(
         var rejected = validation.Abnormal.Select(a => a.Index).ToHashSet();
         var indexes = Enumerable.Range(0, request.Records.Count).Where(i => !rejected.Contains(i)).ToList();
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(o.IngestWindow);
-        var arrivedAt = time.GetUtcNow();
-        IReadOnlyList<LedgerOutcome> outcomes;
-        try
+        // Table creation (the first push of a billing day) is not part of the write windows.
+        await ledger.PrepareAsync(signer, validation.Accepted, ct);
+        IReadOnlyList<SnClaim> claims;
+        var outcomes = new LedgerOutcome[validation.Accepted.Count];
+        using (var claimWindow = Window(o, ct))
         {
-            var runs = await ledger.ReadRunStatesAsync(deadline.Token);
-            var zone = o.ResolveTimeZone();
-            var writes = validation.Accepted.Select((record, i) =>
+            try
             {
-                var granularity = known[record.InstanceId].Granularity!.Value;
-                var run = runs.FirstOrDefault(r => r.Granularity == granularity);
-                return new LedgerRecord(indexes[i], record, granularity, IsLateCandidate(record, granularity, run, arrivedAt, o, zone));
-            }).ToList();
-            outcomes = await ledger.WriteAsync(signer, writes, arrivedAt, deadline.Token);
+                claims = await ledger.ClaimAsync(signer, validation.Accepted, time.GetUtcNow(), claimWindow.Token);
+            }
+            catch (OperationCanceledException) when (claimWindow.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                throw TooSlow(signer, validation.Accepted.Count, o);
+            }
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
+
+        // Second window: what a bill run waits for after taking its cutoff. The arrival time is taken before the run state
+        // is read, so a record is either in time for the cutoff of every run that had not started, or filed as late.
+        using (var storeWindow = Window(o, ct))
         {
-            logger.LogWarning("A usage push of seller {Seller} ({Count} records) did not finish writing within {Window}", signer, validation.Accepted.Count, o.IngestWindow);
-            throw new DomainException(new DomainError(ErrorKind.Unavailable, Timeout,
-                $"The records could not all be stored within {o.IngestWindow.TotalSeconds.ToString(CultureInfo.InvariantCulture)} seconds. Resend the whole request with a new ts, nonce and signature: records already stored come back as 005 or 010."));
+            try
+            {
+                var arrivedAt = time.GetUtcNow();
+                var runs = await ledger.ReadRunStatesAsync(storeWindow.Token);
+                var zone = o.ResolveTimeZone();
+                var writes = new List<LedgerRecord>();
+                for (var i = 0; i < claims.Count; i++)
+                {
+                    if (claims[i].State == SnClaimState.Duplicate)
+                    {
+                        outcomes[i] = LedgerOutcome.DuplicateSn;
+                        continue;
+                    }
+
+                    var record = validation.Accepted[i];
+                    var granularity = known[record.InstanceId].Granularity!.Value;
+                    var run = runs.FirstOrDefault(r => r.Granularity == granularity);
+                    writes.Add(new LedgerRecord(i, record, granularity, IsLateCandidate(record, granularity, run, arrivedAt, o, zone), claims[i]));
+                }
+
+                var stored = writes.Count == 0 ? [] : await ledger.StoreAsync(signer, writes, arrivedAt, storeWindow.Token);
+                for (var j = 0; j < writes.Count; j++) outcomes[writes[j].Index] = stored[j];
+            }
+            catch (OperationCanceledException) when (storeWindow.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                throw TooSlow(signer, validation.Accepted.Count, o);
+            }
         }
 
         var abnormal = new List<AbnormalUsageRecord>(validation.Abnormal);
         var accepted = 0;
-        for (var i = 0; i < outcomes.Count; i++)
+        for (var i = 0; i < outcomes.Length; i++)
         {
             var record = validation.Accepted[i];
             switch (outcomes[i])
@@ -115,6 +141,20 @@ public sealed class UsageIngest(
         var period = BillingPeriods.PeriodOf(record.BeginUtc, granularity, zone);
         if (arrivedAt < BillingPeriods.RunTimeOf(period, options, zone)) return false;
         return run is not null && (run.RunningSince is not null || (run.SealedThrough is { } through && period.EndUtc <= through));
+    }
+
+    private static CancellationTokenSource Window(MeteringOptions o, CancellationToken ct)
+    {
+        var window = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        window.CancelAfter(o.IngestWindow);
+        return window;
+    }
+
+    private DomainException TooSlow(string signer, int count, MeteringOptions o)
+    {
+        logger.LogWarning("A usage push of seller {Seller} ({Count} records) did not finish a write phase within {Window}", signer, count, o.IngestWindow);
+        return new DomainException(new DomainError(ErrorKind.Unavailable, Timeout,
+            $"The records could not all be stored within {o.IngestWindow.TotalSeconds.ToString(CultureInfo.InvariantCulture)} seconds. Resend the whole request with a new ts, nonce and signature: records already stored come back as 005 or 010."));
     }
 
     private async Task<Dictionary<string, MeteredInstance>> LookUpAsync(IReadOnlyList<string> ids, CancellationToken ct)

@@ -1,11 +1,27 @@
 namespace Marketplace.Core.Metering;
 
-/// <summary>One validated record a push stores, with its position in the push.</summary>
+/// <summary>How a push holds the metering_sn of one of its records.</summary>
+public enum SnClaimState
+{
+    /// <summary>This push wrote the claim (and gives it back if the record is refused).</summary>
+    Claimed,
+
+    /// <summary>The claim exists for this very record, whose row is missing: the record key decides.</summary>
+    Adopted,
+
+    /// <summary>The sn belongs to an accepted record (005): the record is not stored.</summary>
+    Duplicate,
+}
+
+/// <summary>The claim of one record's sn; <see cref="ETag"/> identifies a claim this push wrote.</summary>
+public sealed record SnClaim(SnClaimState State, string? ETag = null);
+
+/// <summary>One validated record a push stores, with its position in the push and the claim of its sn.</summary>
 /// <param name="LateCandidate">
 /// True when the record may miss its period's bill: the push arrived at or after the period's run time and the period is
 /// sealed or a run is under way. The ledger then also files it under the late records, which the next runs look at.
 /// </param>
-public sealed record LedgerRecord(int Index, UsageRecord Record, BillingGranularity Granularity, bool LateCandidate);
+public sealed record LedgerRecord(int Index, UsageRecord Record, BillingGranularity Granularity, bool LateCandidate, SnClaim Claim);
 
 /// <summary>What storing one record gave: stored, or refused by a key that already exists.</summary>
 public enum LedgerOutcome
@@ -54,13 +70,22 @@ public interface IUsageLedger
     /// <summary>The run state of both granularities (a missing one comes back empty).</summary>
     Task<IReadOnlyList<BillRunState>> ReadRunStatesAsync(CancellationToken ct);
 
+    /// <summary>Creates the tables a write of these records needs (the first push of a billing day creates its tables).</summary>
+    Task PrepareAsync(string sellerId, IReadOnlyList<UsageRecord> records, CancellationToken ct);
+
     /// <summary>
-    /// Stores validated records of one seller: claims each metering_sn, notes the (day, instance) as active, files late
-    /// candidates, and inserts each record row, in 100-entity transactions per partition. Dedupe is the keys': a claim or
-    /// record that exists refuses the record (<see cref="LedgerOutcome.DuplicateSn"/>, <see cref="LedgerOutcome.DuplicateRecord"/>)
-    /// while the others in the same transaction still land. One outcome per record, in order.
+    /// First phase of storing a push: notes each (billing day, instance) as active and claims each record's metering_sn
+    /// (code 005) by inserting its claim row, in 100-row transactions per partition. A claim that exists is judged with
+    /// <see cref="SnClaims.Judge"/>. One claim per record, in order.
     /// </summary>
-    Task<IReadOnlyList<LedgerOutcome>> WriteAsync(string sellerId, IReadOnlyList<LedgerRecord> records, DateTimeOffset arrivedAt, CancellationToken ct);
+    Task<IReadOnlyList<SnClaim>> ClaimAsync(string sellerId, IReadOnlyList<UsageRecord> records, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>
+    /// Second phase: files the late candidates, then inserts each record row (code 010) in 100-row transactions per
+    /// partition. A row that exists refuses its record while the others in the same transaction still land; a refused record
+    /// gives its claim back. One outcome per record, in order.
+    /// </summary>
+    Task<IReadOnlyList<LedgerOutcome>> StoreAsync(string sellerId, IReadOnlyList<LedgerRecord> records, DateTimeOffset arrivedAt, CancellationToken ct);
 
     /// <summary>The instances with records beginning on a billing day.</summary>
     Task<IReadOnlyList<string>> ActiveInstancesAsync(DateOnly billingDay, CancellationToken ct);

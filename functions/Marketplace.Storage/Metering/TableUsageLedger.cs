@@ -16,7 +16,6 @@ public sealed class TableUsageLedger(StorageAccount account, TableProvisioner ta
 {
     private const int MaxBatch = 100;
     private const int WriteParallelism = 8;
-    private const int KeysPerQuery = 14; // Azure allows 15 comparisons per filter: PartitionKey plus 14 row keys
     private const int ActivityCacheLimit = 200_000;
     private readonly ConcurrentDictionary<(DateOnly Day, string Instance), byte> _active = new();
 
@@ -48,24 +47,43 @@ public sealed class TableUsageLedger(StorageAccount account, TableProvisioner ta
         return states;
     }
 
-    public async Task<IReadOnlyList<LedgerOutcome>> WriteAsync(string sellerId, IReadOnlyList<LedgerRecord> records, DateTimeOffset arrivedAt, CancellationToken ct)
+    public async Task PrepareAsync(string sellerId, IReadOnlyList<UsageRecord> records, CancellationToken ct)
     {
         var zone = Zone;
-        var window = options.Value.IngestWindow;
-        var items = records.Select((r, i) => new Item(i, r, UsageKeys.BillingDayOf(r.Record.BeginUtc, zone), zone, sellerId)).ToList();
+        var names = new HashSet<string>(StringComparer.Ordinal) { UsageKeys.ActivityTable, UsageKeys.LateTable };
+        foreach (var record in records)
+        {
+            var day = UsageKeys.BillingDayOf(record.BeginUtc, zone);
+            names.Add(UsageKeys.RecordTableName(day, record.InstanceId));
+            names.Add(UsageKeys.SnClaimTableName(day, record.MeteringSn));
+        }
 
-        // 1. Activity first: a record row must never exist for a (day, instance) the bill runs cannot find.
+        await Parallel.ForEachAsync(names, Fanout(ct), async (name, token) => await tables.GetAsync(name, token));
+    }
+
+    public async Task<IReadOnlyList<SnClaim>> ClaimAsync(string sellerId, IReadOnlyList<UsageRecord> records, DateTimeOffset now, CancellationToken ct)
+    {
+        var zone = Zone;
+        var items = records.Select(r => new Item(r, UsageKeys.BillingDayOf(r.BeginUtc, zone), zone, sellerId)).ToList();
+
+        // Activity first: a record row must never exist for a (day, instance) the bill runs cannot find.
         await MarkActiveAsync(items, ct);
 
-        // 2. Claim each metering_sn (code 005). A claim that exists is judged (SnClaims.Judge).
-        var claimGroups = items.GroupBy(x => (x.Claim.Table, x.Claim.PartitionKey)).SelectMany(g => g.Chunk(MaxBatch)).ToList();
-        await Parallel.ForEachAsync(claimGroups, Fanout(ct), async (chunk, token) =>
-            await ClaimAsync(chunk, arrivedAt, window, token));
+        // On the first conflict, one read of the push's record rows settles every resent record (row there, same sn: 005),
+        // instead of a read per claim; claims still in conflict after that are read one by one.
+        var resent = new Lazy<Task<Dictionary<UsageRecordIdentity, string>>>(() => ReadStoredSnsAsync(items.Select(x => x.Record.Identity).ToList(), zone, ct));
+        var groups = items.GroupBy(x => (x.Claim.Table, x.Claim.PartitionKey)).SelectMany(g => g.Chunk(MaxBatch)).ToList();
+        await Parallel.ForEachAsync(groups, Fanout(ct), async (chunk, token) => await ClaimChunkAsync(chunk, now, resent, token));
+        return items.Select(x => x.SnClaim ?? throw new InvalidOperationException($"The claim of sn '{x.Record.MeteringSn}' was not settled.")).ToList();
+    }
 
-        var claimed = items.Where(x => x.State is ItemState.Claimed or ItemState.Adopted).ToList();
+    public async Task<IReadOnlyList<LedgerOutcome>> StoreAsync(string sellerId, IReadOnlyList<LedgerRecord> records, DateTimeOffset arrivedAt, CancellationToken ct)
+    {
+        var zone = Zone;
+        var items = records.Select(r => new Item(r.Record, UsageKeys.BillingDayOf(r.Record.BeginUtc, zone), zone, sellerId) { SnClaim = r.Claim }).ToList();
 
-        // 3. File the late candidates before their record rows (a row without its late entry could be missed).
-        var late = claimed.Where(x => x.Record.LateCandidate).Select(x => UsageEntities.Late(x.Record.Granularity, x.Record.Record, arrivedAt)).ToList();
+        // File the late candidates before their record rows (a row without its late entry could be missed).
+        var late = records.Where(r => r.LateCandidate).Select(r => UsageEntities.Late(r.Granularity, r.Record, arrivedAt)).ToList();
         if (late.Count > 0)
         {
             var lateTable = await tables.GetAsync(UsageKeys.LateTable, ct);
@@ -75,19 +93,18 @@ public sealed class TableUsageLedger(StorageAccount account, TableProvisioner ta
             }
         }
 
-        // 4. The record rows (code 010): one transaction per partition and 100 rows.
-        var recordGroups = claimed.GroupBy(x => (x.Address.Table, x.Address.PartitionKey)).SelectMany(g => g.Chunk(MaxBatch)).ToList();
-        await Parallel.ForEachAsync(recordGroups, Fanout(ct), async (chunk, token) =>
-            await InsertRecordsAsync(chunk, arrivedAt, token));
+        // The record rows (code 010): one transaction per partition and 100 rows.
+        var groups = items.GroupBy(x => (x.Address.Table, x.Address.PartitionKey)).SelectMany(g => g.Chunk(MaxBatch)).ToList();
+        await Parallel.ForEachAsync(groups, Fanout(ct), async (chunk, token) => await InsertRecordsAsync(chunk, arrivedAt, token));
 
-        // 5. A refused record claims nothing: give back the claims this push wrote for records refused by 010.
-        var release = items.Where(x => x.State == ItemState.DuplicateRecord && x.ClaimETag is not null).ToList();
+        // A refused record claims nothing: give back the claims this push wrote for records refused by 010.
+        var release = items.Where(x => x.Outcome == LedgerOutcome.DuplicateRecord && x.SnClaim is { State: SnClaimState.Claimed, ETag: not null }).ToList();
         await Parallel.ForEachAsync(release, Fanout(ct), async (x, token) =>
         {
             try
             {
                 var table = await tables.GetAsync(x.Claim.Table, token);
-                await table.DeleteEntityAsync(x.Claim.PartitionKey, x.Claim.RowKey, x.ClaimETag!, token);
+                await table.DeleteEntityAsync(x.Claim.PartitionKey, x.Claim.RowKey, x.SnClaim!.ETag!, token);
             }
             catch (StoragePreconditionFailedException)
             {
@@ -95,13 +112,7 @@ public sealed class TableUsageLedger(StorageAccount account, TableProvisioner ta
             }
         });
 
-        return items.Select(x => x.State switch
-        {
-            ItemState.Accepted => LedgerOutcome.Accepted,
-            ItemState.DuplicateSn => LedgerOutcome.DuplicateSn,
-            ItemState.DuplicateRecord => LedgerOutcome.DuplicateRecord,
-            _ => throw new InvalidOperationException($"Record {x.Record.Index} ended in state {x.State}."),
-        }).ToList();
+        return items.Select(x => x.Outcome ?? throw new InvalidOperationException($"The record '{x.Record.MeteringSn}' was not settled.")).ToList();
     }
 
     public async Task<IReadOnlyList<string>> ActiveInstancesAsync(DateOnly billingDay, CancellationToken ct)
@@ -196,7 +207,7 @@ public sealed class TableUsageLedger(StorageAccount account, TableProvisioner ta
 
     private async Task MarkActiveAsync(List<Item> items, CancellationToken ct)
     {
-        var missing = items.Select(x => (x.Day, x.Record.Record.InstanceId)).Distinct().Where(k => !_active.ContainsKey(k)).ToList();
+        var missing = items.Select(x => (x.Day, x.Record.InstanceId)).Distinct().Where(k => !_active.ContainsKey(k)).ToList();
         if (missing.Count == 0) return;
         var table = await tables.GetAsync(UsageKeys.ActivityTable, ct);
         foreach (var chunk in missing.GroupBy(k => k.Day).SelectMany(g => g.Chunk(MaxBatch)))
@@ -209,39 +220,48 @@ public sealed class TableUsageLedger(StorageAccount account, TableProvisioner ta
         foreach (var key in missing) _active.TryAdd(key, 0);
     }
 
-    private async Task ClaimAsync(Item[] chunk, DateTimeOffset now, TimeSpan window, CancellationToken ct)
+    private async Task ClaimChunkAsync(Item[] chunk, DateTimeOffset now, Lazy<Task<Dictionary<UsageRecordIdentity, string>>> resent, CancellationToken ct)
     {
         var table = await tables.GetAsync(chunk[0].Claim.Table, ct);
         var pending = chunk.ToList();
         for (var round = 0; pending.Count > 0; round++)
         {
-            var entities = pending.Select(x => UsageEntities.Claim(x.Claim, x.Record.Record, now)).ToList();
+            var entities = pending.Select(x => UsageEntities.Claim(x.Claim, x.Record, now)).ToList();
             try
             {
                 var etags = await table.SubmitTransactionAsync(entities.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)).ToList(), ct);
-                for (var i = 0; i < pending.Count; i++)
-                {
-                    pending[i].State = ItemState.Claimed;
-                    pending[i].ClaimETag = etags[i];
-                }
-
+                for (var i = 0; i < pending.Count; i++) pending[i].SnClaim = new SnClaim(SnClaimState.Claimed, etags[i]);
                 return;
             }
             catch (TableTransactionFailedException e) when (e.Status == 409 && round < 5)
             {
-                // Some claims exist: read them, judge each, resubmit the others.
+                if (round == 0)
+                {
+                    var stored = await resent.Value;
+                    foreach (var x in pending.Where(x => stored.GetValueOrDefault(x.Record.Identity) == x.Record.MeteringSn))
+                    {
+                        x.SnClaim = new SnClaim(SnClaimState.Duplicate);
+                    }
+
+                    var before = pending.Count;
+                    pending = pending.Where(x => x.SnClaim is null).ToList();
+                    if (pending.Count < before) continue;
+                }
+
+                // Some claims exist: read them (point reads: sns are random keys), judge each, resubmit the others.
                 var existing = await ReadRowsAsync(table, pending[0].Claim.PartitionKey, pending.Select(x => x.Claim.RowKey).ToList(), ct);
                 if (existing.Count == 0) continue; // gone meanwhile (a released claim): just try again
                 var conflicting = pending.Where(x => existing.ContainsKey(x.Claim.RowKey)).ToList();
-                await JudgeClaimsAsync(table, conflicting, existing, now, window, ct);
+                await JudgeClaimsAsync(table, conflicting, existing, now, ct);
                 pending = pending.Where(x => !existing.ContainsKey(x.Claim.RowKey)).ToList();
             }
         }
     }
 
-    private async Task JudgeClaimsAsync(TableClient table, List<Item> conflicting, Dictionary<string, TableEntity> existing, DateTimeOffset now, TimeSpan window, CancellationToken ct)
+    private async Task JudgeClaimsAsync(TableClient table, List<Item> conflicting, Dictionary<string, TableEntity> existing, DateTimeOffset now, CancellationToken ct)
     {
         var zone = Zone;
+        var window = options.Value.IngestWindow;
         var claims = conflicting.Select(x =>
         {
             var row = existing[x.Claim.RowKey];
@@ -250,30 +270,31 @@ public sealed class TableUsageLedger(StorageAccount account, TableProvisioner ta
             var claimedAt = new DateTimeOffset(row.GetInt64(UsageEntities.ArrivedAt) ?? 0, TimeSpan.Zero);
             return (Item: x, Row: row, ClaimFor: claimFor, ClaimedAt: claimedAt);
         }).ToList();
-        var sns = await ReadStoredSnsAsync(claims.Where(c => c.ClaimFor.InstanceId.Length > 0).Select(c => c.ClaimFor).Distinct().ToList(), zone, ct);
+        // A claim for this very record needs no read: adopted, its record key decides (and tells a resend, 005, on conflict).
+        var sns = await ReadStoredSnsAsync(claims.Where(c => c.ClaimFor.InstanceId.Length > 0 && c.ClaimFor != c.Item.Record.Identity)
+            .Select(c => c.ClaimFor).Distinct().ToList(), zone, ct);
         foreach (var (item, row, claimFor, claimedAt) in claims)
         {
-            var verdict = SnClaims.Judge(claimFor, claimedAt, item.Record.Record.Identity, sns.GetValueOrDefault(claimFor),
-                item.Record.Record.MeteringSn, now, window);
+            var verdict = SnClaims.Judge(claimFor, claimedAt, item.Record.Identity, sns.GetValueOrDefault(claimFor), item.Record.MeteringSn, now, window);
             switch (verdict)
             {
                 case SnClaimVerdict.Adopt:
-                    item.State = ItemState.Adopted;
+                    item.SnClaim = new SnClaim(SnClaimState.Adopted);
                     break;
                 case SnClaimVerdict.TakeOver:
                     try
                     {
-                        item.ClaimETag = await table.ReplaceAsync(UsageEntities.Claim(item.Claim, item.Record.Record, now), row.ETag ?? "*", ct);
-                        item.State = ItemState.Claimed;
+                        var etag = await table.ReplaceAsync(UsageEntities.Claim(item.Claim, item.Record, now), row.ETag ?? "*", ct);
+                        item.SnClaim = new SnClaim(SnClaimState.Claimed, etag);
                     }
                     catch (StorageException e) when (e.Status is 404 or 412)
                     {
-                        item.State = ItemState.DuplicateSn; // another push took it first
+                        item.SnClaim = new SnClaim(SnClaimState.Duplicate); // another push took it first
                     }
 
                     break;
                 default:
-                    item.State = ItemState.DuplicateSn;
+                    item.SnClaim = new SnClaim(SnClaimState.Duplicate);
                     break;
             }
         }
@@ -288,8 +309,8 @@ public sealed class TableUsageLedger(StorageAccount account, TableProvisioner ta
             try
             {
                 await table.SubmitTransactionAsync(pending.Select(x => new TableTransactionAction(
-                    TableTransactionActionType.Add, UsageEntities.Record(x.Address, x.Record.Record, arrivedAt))).ToList(), ct);
-                foreach (var x in pending) x.State = ItemState.Accepted;
+                    TableTransactionActionType.Add, UsageEntities.Record(x.Address, x.Record, arrivedAt))).ToList(), ct);
+                foreach (var x in pending) x.Outcome = LedgerOutcome.Accepted;
                 return;
             }
             catch (TableTransactionFailedException e) when (e.Status == 409 && round < 5)
@@ -299,9 +320,8 @@ public sealed class TableUsageLedger(StorageAccount account, TableProvisioner ta
                 foreach (var x in pending.Where(x => existing.ContainsKey(x.Address.RowKey)))
                 {
                     // The same record under the same sn (a concurrent resend won the row): the sn is taken, keep its claim.
-                    var sameSn = existing[x.Address.RowKey].GetString(UsageEntities.Sn) == x.Record.Record.MeteringSn;
-                    x.State = sameSn ? ItemState.DuplicateSn : ItemState.DuplicateRecord;
-                    if (sameSn) x.ClaimETag = null;
+                    var sameSn = existing[x.Address.RowKey].GetString(UsageEntities.Sn) == x.Record.MeteringSn;
+                    x.Outcome = sameSn ? LedgerOutcome.DuplicateSn : LedgerOutcome.DuplicateRecord;
                 }
 
                 pending = pending.Where(x => !existing.ContainsKey(x.Address.RowKey)).ToList();
@@ -312,6 +332,7 @@ public sealed class TableUsageLedger(StorageAccount account, TableProvisioner ta
     /// <summary>The sn on the record rows of these identities (absent rows are left out).</summary>
     private async Task<Dictionary<UsageRecordIdentity, string>> ReadStoredSnsAsync(List<UsageRecordIdentity> identities, TimeZoneInfo zone, CancellationToken ct)
     {
+        if (identities.Count == 0) return [];
         var result = new ConcurrentDictionary<UsageRecordIdentity, string>();
         var groups = identities.Select(id => (Id: id, Address: UsageKeys.RecordAddress(id, zone)))
             .GroupBy(x => (x.Address.Table, x.Address.PartitionKey)).ToList();
@@ -348,14 +369,13 @@ public sealed class TableUsageLedger(StorageAccount account, TableProvisioner ta
         return found;
     }
 
-    /// <summary>The rows among <paramref name="rowKeys"/> that exist (claims: random keys), 14 keys per query.</summary>
+    /// <summary>The rows among <paramref name="rowKeys"/> that exist (claims: random keys), read one by one in parallel.</summary>
     private static async Task<Dictionary<string, TableEntity>> ReadRowsAsync(TableClient table, string partitionKey, List<string> rowKeys, CancellationToken ct)
     {
         var found = new ConcurrentDictionary<string, TableEntity>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(rowKeys.Chunk(KeysPerQuery), Fanout(ct), async (keys, token) =>
+        await Parallel.ForEachAsync(rowKeys, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (key, token) =>
         {
-            var filter = TableFilter.And(TableFilter.Equal("PartitionKey", partitionKey), TableFilter.Or(keys.Select(k => TableFilter.Equal("RowKey", k)).ToArray()));
-            await foreach (var row in table.QueryAsync(filter, cancellationToken: token)) found[row.RowKey] = row;
+            if (await table.GetAsync(partitionKey, key, cancellationToken: token) is { } row) found[key] = row;
         });
         return new Dictionary<string, TableEntity>(found, StringComparer.Ordinal);
     }
@@ -375,16 +395,13 @@ public sealed class TableUsageLedger(StorageAccount account, TableProvisioner ta
 
     private static ParallelOptions Fanout(CancellationToken ct) => new() { MaxDegreeOfParallelism = WriteParallelism, CancellationToken = ct };
 
-    private enum ItemState { New, Claimed, Adopted, Accepted, DuplicateSn, DuplicateRecord }
-
-    private sealed class Item(int position, LedgerRecord record, DateOnly day, TimeZoneInfo zone, string sellerId)
+    private sealed class Item(UsageRecord record, DateOnly day, TimeZoneInfo zone, string sellerId)
     {
-        public int Position { get; } = position;
-        public LedgerRecord Record { get; } = record;
+        public UsageRecord Record { get; } = record;
         public DateOnly Day { get; } = day;
-        public UsageRowAddress Address { get; } = UsageKeys.RecordAddress(record.Record.Identity, zone);
-        public UsageRowAddress Claim { get; } = UsageKeys.SnClaimAddress(sellerId, record.Record.MeteringSn, day);
-        public ItemState State { get; set; }
-        public string? ClaimETag { get; set; }
+        public UsageRowAddress Address { get; } = UsageKeys.RecordAddress(record.Identity, zone);
+        public UsageRowAddress Claim { get; } = UsageKeys.SnClaimAddress(sellerId, record.MeteringSn, day);
+        public SnClaim? SnClaim { get; set; }
+        public LedgerOutcome? Outcome { get; set; }
     }
 }
