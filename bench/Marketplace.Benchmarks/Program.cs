@@ -6,6 +6,7 @@ return (args.Length > 0 ? args[0] : null) switch
     "tables" => await TablesBenchmark.RunAsync(args[1..]),
     "tables-overhead" => await TablesOverheadBenchmark.RunAsync(args[1..]),
     "cases" => await CasesBenchmark.RunAsync(args[1..]),
+    "usage" => await UsageBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -19,5 +20,7 @@ static int Usage()
     Console.Error.WriteLine("                    options: [iterations, default 3000]");
     Console.Error.WriteLine("  cases             mixed supervision-case actions against the server vs the same storage work on raw Azurite");
     Console.Error.WriteLine("                    options: " + CasesBenchmark.OptionsHelp);
+    Console.Error.WriteLine("  usage             1,000,000 usage records pushed over HTTP vs the same entities written raw, then sealed");
+    Console.Error.WriteLine("                    options: " + UsageBenchmark.OptionsHelp);
     return 2;
 }

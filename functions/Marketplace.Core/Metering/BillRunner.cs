@@ -21,8 +21,8 @@ public sealed record BillRunOutcome(
 /// <item>takes the lease (readers of the run state now know a run is under way), then takes its arrival cutoff C = now and
 /// waits <see cref="MeteringOptions.IngestWindow"/>, so every push that arrived before C has landed;</item>
 /// <item>seals every closed period not yet sealed (<see cref="BillingPeriods.ClosedPeriodsDue"/>: after downtime, every
-/// missed period, oldest first, each its own bill), reading one instance-period partition range at a time, in parallel,
-/// with the instances found in the per-day activity index;</item>
+/// missed period, oldest first, each its own bill), reading one partition row-key range per instance and billing day (the
+/// period itself in steady state), instances in parallel, found in the per-day activity index;</item>
 /// <item>bills the late records (arrived after their period's bill was cut) in the instance's first bill of the run,
 /// flagged late;</item>
 /// <item>writes each bill insert-only (a conflict keeps the stored bill), then moves the run state forward.</item>
@@ -126,19 +126,24 @@ public sealed class BillRunner(
             var late = lateCandidates.TryGetValue(instanceId, out var candidates)
                 ? await LateRecordsAsync(instanceId, g, candidates, cutoff, zone, token)
                 : [];
+            // One row-key range per billing day covers every due period of that day (one period in steady state).
             var days = active.GetValueOrDefault(instanceId);
+            var byPeriod = new Dictionary<DateTimeOffset, List<UsageRecord>>();
+            foreach (var day in periods.GroupBy(p => p.BillingDay).Where(d => days?.Contains(d.Key) == true))
+            {
+                var rows = await usage.ReadRangeAsync(instanceId, day.Key, day.First().StartUtc, day.Last().EndUtc, token);
+                foreach (var period in day)
+                {
+                    byPeriod[period.StartUtc] = rows.Where(r => r.ArrivedAt < cutoff && period.Contains(r.Record.BeginUtc)).Select(r => r.Record).ToList();
+                }
+            }
+
             var newBills = new List<StoredBill>();
             for (var i = 0; i < periods.Count; i++)
             {
                 var period = periods[i];
                 var lateHere = i == 0 ? late : [];
-                IReadOnlyList<UsageRecord> records = [];
-                if (days?.Contains(period.BillingDay) == true)
-                {
-                    records = (await usage.ReadPeriodAsync(instanceId, period, token))
-                        .Where(r => r.ArrivedAt < cutoff).Select(r => r.Record).ToList();
-                }
-
+                var records = byPeriod.GetValueOrDefault(period.StartUtc) ?? [];
                 if (records.Count == 0 && lateHere.Count == 0) continue;
                 var bill = BillSealer.Seal(instance, period, records, lateHere, started.SealedThrough, cutoff);
                 if (bill is not null)

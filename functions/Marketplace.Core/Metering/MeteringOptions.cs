@@ -63,7 +63,7 @@ public sealed class MeteringOptions
     /// its cutoff before it reads, so every push that arrived before the cutoff has landed; a push that cannot finish its
     /// writes in time answers 503 and is resent by the seller.
     /// </summary>
-    public TimeSpan IngestWindow { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan IngestWindow { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Largest usage push body in bytes (<c>Billing:MaxPushBytes</c>); larger bodies answer 413 unread.</summary>
     public int MaxPushBytes { get; set; } = 2 * 1024 * 1024;

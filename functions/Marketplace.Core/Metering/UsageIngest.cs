@@ -25,11 +25,14 @@ public sealed class UsageIngest(
     public const string NonceReused = "auth.nonce-reused";
     public const string Timeout = "usage.timeout";
     private const int LookupParallelism = 8;
+    private static readonly TimeSpan SellerCacheFor = TimeSpan.FromSeconds(2);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (Seller Seller, DateTimeOffset Until)> _sellers = new(StringComparer.Ordinal);
 
     /// <param name="utf8Body">The request body exactly as received.</param>
     public async Task<UsagePushResponse> PushAsync(string? signature, string? ts, string? nonce, ReadOnlyMemory<byte> utf8Body, CancellationToken ct)
     {
         var o = options.Value;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var now = time.GetUtcNow();
         Throw(UsagePushHeaders.Validate(ts, nonce, now, o));
         var timestamp = long.Parse(ts!, NumberStyles.None, CultureInfo.InvariantCulture);
@@ -59,7 +62,9 @@ public sealed class UsageIngest(
         var indexes = Enumerable.Range(0, request.Records.Count).Where(i => !rejected.Contains(i)).ToList();
 
         // Table creation (the first push of a billing day) is not part of the write windows.
+        var checkedIn = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         await ledger.PrepareAsync(signer, validation.Accepted, ct);
+        var prepared = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         IReadOnlyList<SnClaim> claims;
         var outcomes = new LedgerOutcome[validation.Accepted.Count];
         using (var claimWindow = Window(o, ct))
@@ -73,6 +78,8 @@ public sealed class UsageIngest(
                 throw TooSlow(signer, validation.Accepted.Count, o);
             }
         }
+
+        var claimedIn = System.Diagnostics.Stopwatch.GetElapsedTime(started);
 
         // Second window: what a bill run waits for after taking its cutoff. The arrival time is taken before the run state
         // is read, so a record is either in time for the cutoff of every run that had not started, or filed as late.
@@ -105,6 +112,14 @@ public sealed class UsageIngest(
             {
                 throw TooSlow(signer, validation.Accepted.Count, o);
             }
+        }
+
+        var total = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        if (total > o.IngestWindow / 2)
+        {
+            logger.LogWarning("A usage push of seller {Seller} ({Count} records) took {Total:F0} ms: checks {Checks:F0} ms, tables {Tables:F0} ms, claims {Claims:F0} ms, rows {Rows:F0} ms",
+                signer, validation.Accepted.Count, total.TotalMilliseconds, checkedIn.TotalMilliseconds, (prepared - checkedIn).TotalMilliseconds,
+                (claimedIn - prepared).TotalMilliseconds, (total - claimedIn).TotalMilliseconds);
         }
 
         var abnormal = new List<AbnormalUsageRecord>(validation.Abnormal);
@@ -175,14 +190,25 @@ public sealed class UsageIngest(
         if (string.IsNullOrEmpty(signature)) return null;
         foreach (var sellerId in candidates)
         {
+            // Every push of a seller reads its keys: they are cached for two seconds, so a rotation takes effect within that.
             Seller seller;
-            try
+            if (_sellers.TryGetValue(sellerId, out var cached) && cached.Until > now)
             {
-                seller = await catalogue.GetSellerAsync(sellerId, ct);
+                seller = cached.Seller;
             }
-            catch (DomainException)
+            else
             {
-                continue; // an index row naming a seller that does not exist
+                try
+                {
+                    seller = await catalogue.GetSellerAsync(sellerId, ct);
+                }
+                catch (DomainException)
+                {
+                    continue; // an index row naming a seller that does not exist
+                }
+
+                if (_sellers.Count > 10_000) _sellers.Clear();
+                _sellers[sellerId] = (seller, now + SellerCacheFor);
             }
 
             foreach (var key in seller.InboundKeys(now))

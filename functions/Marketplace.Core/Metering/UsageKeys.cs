@@ -152,8 +152,11 @@ public static class UsageKeys
     public static (string FromInclusive, string ToExclusive) RecordRowKeyRange(BillingPeriod period)
     {
         ArgumentNullException.ThrowIfNull(period);
-        return ($"r|{Stamp(period.StartUtc)}", $"r|{Stamp(period.EndUtc)}");
+        return (RecordRowKeyBound(period.StartUtc), RecordRowKeyBound(period.EndUtc));
     }
+
+    /// <summary>The row-key bound of the records beginning at <paramref name="beginUtc"/>: <c>r|{begin:yyyyMMddHHmmss}</c>.</summary>
+    public static string RecordRowKeyBound(DateTimeOffset beginUtc) => $"r|{Stamp(beginUtc)}";
 
     /// <summary>The claim table of an sn of a record beginning on <paramref name="billingDay"/>, e.g. <c>usage20261122n19</c>.</summary>
     public static string SnClaimTableName(DateOnly billingDay, string meteringSn) =>

@@ -91,7 +91,14 @@ public interface IUsageLedger
     Task<IReadOnlyList<string>> ActiveInstancesAsync(DateOnly billingDay, CancellationToken ct);
 
     /// <summary>The records of one instance beginning in one period (one row-key range of one partition).</summary>
-    Task<IReadOnlyList<StoredUsage>> ReadPeriodAsync(string instanceId, BillingPeriod period, CancellationToken ct);
+    Task<IReadOnlyList<StoredUsage>> ReadPeriodAsync(string instanceId, BillingPeriod period, CancellationToken ct) =>
+        ReadRangeAsync(instanceId, period.BillingDay, period.StartUtc, period.EndUtc, ct);
+
+    /// <summary>
+    /// The records of one instance beginning in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>), which lies in one
+    /// billing day: one row-key range of one partition (a catch-up reads the due periods of a day at once).
+    /// </summary>
+    Task<IReadOnlyList<StoredUsage>> ReadRangeAsync(string instanceId, DateOnly billingDay, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken ct);
 
     /// <summary>The late candidates of a granularity that arrived in [<paramref name="from"/>, <paramref name="to"/>).</summary>
     Task<IReadOnlyList<StoredUsage>> ReadLateCandidatesAsync(BillingGranularity granularity, DateTimeOffset? from, DateTimeOffset to, CancellationToken ct);

@@ -127,12 +127,13 @@ public sealed class TableUsageLedger(StorageAccount account, TableProvisioner ta
         return result;
     }
 
-    public async Task<IReadOnlyList<StoredUsage>> ReadPeriodAsync(string instanceId, BillingPeriod period, CancellationToken ct)
+    public async Task<IReadOnlyList<StoredUsage>> ReadRangeAsync(string instanceId, DateOnly billingDay, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken ct)
     {
-        var table = DayTable(UsageKeys.RecordTableName(period, instanceId));
-        var (from, to) = UsageKeys.RecordRowKeyRange(period);
+        var table = DayTable(UsageKeys.RecordTableName(billingDay, instanceId));
+        var from = UsageKeys.RecordRowKeyBound(fromUtc);
+        var to = UsageKeys.RecordRowKeyBound(toUtc);
         var filter = TableFilter.And(
-            TableFilter.Equal("PartitionKey", UsageKeys.RecordPartitionKey(instanceId, period.BillingDay)),
+            TableFilter.Equal("PartitionKey", UsageKeys.RecordPartitionKey(instanceId, billingDay)),
             TableFilter.Create($"RowKey ge {from} and RowKey lt {to}"));
         var result = new List<StoredUsage>();
         try
