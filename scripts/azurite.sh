@@ -32,13 +32,17 @@ connection_string() { # blob queue table ports
 
 # azurite_start DATA_DIR BLOB QUEUE TABLE: starts Azurite in the background, sets AZURITE_PID, waits until ready.
 # AZURITE_DEBUG_LOG=0 leaves out Azurite's per-request debug log (it slows Azurite several times; benchmarks use it).
+# AZURITE_IN_MEMORY=1 keeps Azurite's data in memory only: on disk, Azurite re-serializes its whole table store every
+# 5 s, which dominates everything once it holds millions of entities (the usage benchmark).
 azurite_start() {
   local data="$1" blob="$2" queue="$3" table="$4"
   local debug=(--debug "$data/debug.log")
   if [ "${AZURITE_DEBUG_LOG:-1}" = "0" ]; then debug=(); fi
+  local location=(--location "$data")
+  if [ "${AZURITE_IN_MEMORY:-0}" = "1" ]; then location=(--inMemoryPersistence); fi
   mkdir -p "$data"
   "$azurite_bin" --silent --skipApiVersionCheck --loose \
-    --location "$data" "${debug[@]}" \
+    "${location[@]}" "${debug[@]}" \
     --blobHost 127.0.0.1 --blobPort "$blob" \
     --queueHost 127.0.0.1 --queuePort "$queue" \
     --tableHost 127.0.0.1 --tablePort "$table" >"$data/azurite.out" 2>&1 &

@@ -7,6 +7,7 @@ return (args.Length > 0 ? args[0] : null) switch
     "tables-overhead" => await TablesOverheadBenchmark.RunAsync(args[1..]),
     "cases" => await CasesBenchmark.RunAsync(args[1..]),
     "seller-calls" => await SellerCallsBenchmark.RunAsync(args[1..]),
+    "usage" => await UsageBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -22,5 +23,7 @@ static int Usage()
     Console.Error.WriteLine("                    options: " + CasesBenchmark.OptionsHelp);
     Console.Error.WriteLine("  seller-calls      newInstance calls through the work queue to a fake seller; then the idle CPU of a server holding calls in their retry windows");
     Console.Error.WriteLine("                    options: " + SellerCallsBenchmark.OptionsHelp);
+    Console.Error.WriteLine("  usage             1,000,000 usage records pushed over HTTP vs the same entities written raw, then sealed");
+    Console.Error.WriteLine("                    options: " + UsageBenchmark.OptionsHelp);
     return 2;
 }

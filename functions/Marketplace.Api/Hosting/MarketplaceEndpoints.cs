@@ -5,6 +5,7 @@ using Marketplace.Api.HardwareUnsubscribe;
 using Marketplace.Api.Health;
 using Marketplace.Api.Identity;
 using Marketplace.Api.Idempotency;
+using Marketplace.Api.Metering;
 using Marketplace.Api.Problems;
 using Marketplace.Api.SellerCalls;
 using Microsoft.AspNetCore.Builder;
@@ -34,6 +35,7 @@ public static class MarketplaceEndpoints
         app.MapCatalogue();
         app.MapCases();
         app.MapSellerCalls();
+        app.MapUsage(env);
         if (env.IsDevelopment()) app.MapDevTokens();
         return app;
     }

@@ -4,6 +4,7 @@ using Marketplace.Api.HardwareUnsubscribe;
 using Marketplace.Api.Health;
 using Marketplace.Api.Identity;
 using Marketplace.Api.SellerCalls;
+using Marketplace.Api.Metering;
 using Marketplace.Core.Catalogue;
 using Marketplace.Core.Files;
 using Marketplace.Core.Persistence;
@@ -32,7 +33,7 @@ public static class MarketplaceServices
 {
     public static IServiceCollection AddMarketplace(this IServiceCollection services, IConfiguration config, IHostEnvironment env)
     {
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(DevClock.For(config, env)); // TimeProvider.System outside Development
         services.AddOptions<StorageOptions>().Bind(config.GetSection(StorageOptions.Section))
             .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString) || !string.IsNullOrWhiteSpace(o.AccountName),
                 "Storage: set Storage:ConnectionString (e.g. UseDevelopmentStorage=true for Azurite) or Storage:AccountName (Azure, managed identity).")
@@ -73,6 +74,7 @@ public static class MarketplaceServices
         services.AddSingleton<ITickHandler, CaseTickHandler>();
         services.AddSingleton<IOutboxHandler, OrderSupervisionEndedHandler>();
         services.AddSellerCalls(config); // seller calls, SaaS instances, key rotation, order query, notifications, dial tests
+        services.AddMetering(config);
 
         services.AddMarketplaceIdentity(config, env);
         services.AddProblemDetails();

@@ -20,6 +20,7 @@ public static class Problem
         ErrorKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
         ErrorKind.Invalid => StatusCodes.Status422UnprocessableEntity,
         ErrorKind.TooManyRequests => StatusCodes.Status429TooManyRequests,
+        ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };
 
@@ -61,6 +62,7 @@ public static class Problem
         415 => "Unsupported media type",
         422 => "Unprocessable content",
         429 => "Too many requests",
+        503 => "Service unavailable",
         _ => "Server error",
     };
 }

@@ -8,6 +8,9 @@ namespace Marketplace.Core.Catalogue;
 public sealed record QueuedInstanceCall(string CallId, string Activity, string Body, string? Discriminator, DateTimeOffset QueuedAt);
 
 /// <summary>One change of a SaaS instance as the order shows it (renewal, upgrade, freeze, unfreeze, release...).</summary>
+/// <summary>Order → metering: the order's instance became active, frozen or released.</summary>
+public sealed record InstanceUsageChange(string OrderId, string InstanceId, string Status, DateTimeOffset At);
+
 public sealed record InstanceChange(string Kind, string? OrderId, DateTimeOffset At, string? Detail = null);
 
 public sealed record OrderInstanceCreated(string InstanceId, AppInfo? AppInfo, bool Manual, string CallId, DateTimeOffset At) : OrderEvent
@@ -92,6 +95,8 @@ public sealed record OrderUpgradeCompleted(string CallId, DateTimeOffset At) : O
 /// </summary>
 public static class OrderInstanceRules
 {
+    public const string InstanceUsageTopic = "metering.instance-changed";
+
     public const string Saas = "saas";
     public const string UpgradeType = "upgrade";
     public const string UpgradePlacedTopic = "orders.upgrade-placed";
@@ -168,6 +173,19 @@ public static class OrderInstanceRules
                 break;
             case OrderUpgradeRequested u:
                 yield return (UpgradePlacedTopic, u.UpgradeOrder);
+                break;
+            // Metering follows the instance: usage is accepted for active instances only (§8.2 codes 001, 013).
+            case OrderInstanceCreated c:
+                yield return (InstanceUsageTopic, new InstanceUsageChange(after.OrderId, c.InstanceId, "active", c.At));
+                break;
+            case InstanceFrozen f when after.InstanceId is { } frozen:
+                yield return (InstanceUsageTopic, new InstanceUsageChange(after.OrderId, frozen, "frozen", f.At));
+                break;
+            case InstanceUnfrozen u when after.InstanceId is { } unfrozen:
+                yield return (InstanceUsageTopic, new InstanceUsageChange(after.OrderId, unfrozen, "active", u.At));
+                break;
+            case InstanceReleased r when after.InstanceId is { } released:
+                yield return (InstanceUsageTopic, new InstanceUsageChange(after.OrderId, released, "released", r.At));
                 break;
         }
     }

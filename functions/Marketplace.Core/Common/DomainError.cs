@@ -12,6 +12,7 @@ public enum ErrorKind
     UnsupportedMediaType, // 415
     Invalid,      // 422 well-formed but invalid
     TooManyRequests, // 429
+    Unavailable,  // 503 try again later
 }
 
 /// <summary>A rejection with a stable machine code (e.g. <c>case.invalid-transition</c>) and a human detail.</summary>

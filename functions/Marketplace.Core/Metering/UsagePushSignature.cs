@@ -26,6 +26,21 @@ public static class UsagePushSignature
         return Convert.ToBase64String(Hmac.Sha256(sellerKey, StringToSign(ts, nonce, body)));
     }
 
+    /// <summary>
+    /// Constant-time check of a base64 signature over the body's raw UTF-8 bytes, as received (no decoding, no copy of the
+    /// body): the same as <see cref="Verify(string, long, string, string, string?)"/> for a valid UTF-8 body.
+    /// </summary>
+    public static bool Verify(string sellerKey, long ts, string nonce, ReadOnlySpan<byte> utf8Body, string? signature)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sellerKey);
+        ArgumentNullException.ThrowIfNull(nonce);
+        using var hmac = System.Security.Cryptography.IncrementalHash.CreateHMAC(
+            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Text.Encoding.UTF8.GetBytes(sellerKey));
+        hmac.AppendData(System.Text.Encoding.UTF8.GetBytes(StringToSign(ts, nonce, string.Empty)));
+        hmac.AppendData(utf8Body);
+        return Hmac.Base64Equals(hmac.GetHashAndReset(), signature);
+    }
+
     /// <summary>Constant-time check of a base64 signature.</summary>
     public static bool Verify(string sellerKey, long ts, string nonce, string body, string? signature)
     {

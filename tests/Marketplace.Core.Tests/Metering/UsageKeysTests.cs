@@ -8,8 +8,9 @@ public class UsageKeysTests
     [Fact]
     public void Record_table_is_the_billing_day_in_Shanghai_not_the_UTC_day()
     {
-        Assert.Equal("usage20261122", UsageKeys.RecordAddress(new UsageRecordIdentity("i", Utc(2026, 11, 21, 16, 30), Utc(2026, 11, 21, 17)), Shanghai).Table);
-        Assert.Equal("usage20261121", UsageKeys.RecordAddress(new UsageRecordIdentity("i", Utc(2026, 11, 21, 15, 59), Utc(2026, 11, 21, 17)), Shanghai).Table);
+        // SHA-256("i") starts with de7d: 0xde7d % 32 = 29 (computed independently with sha256sum).
+        Assert.Equal("usage20261122r29", UsageKeys.RecordAddress(new UsageRecordIdentity("i", Utc(2026, 11, 21, 16, 30), Utc(2026, 11, 21, 17)), Shanghai).Table);
+        Assert.Equal("usage20261121r29", UsageKeys.RecordAddress(new UsageRecordIdentity("i", Utc(2026, 11, 21, 15, 59), Utc(2026, 11, 21, 17)), Shanghai).Table);
     }
 
     [Fact]
@@ -18,14 +19,14 @@ public class UsageKeysTests
         var day = BillingPeriods.PeriodOf(Utc(2026, 11, 21, 16, 30), BillingGranularity.Day, Shanghai);
         var hour = BillingPeriods.PeriodOf(Utc(2026, 11, 22, 15, 30), BillingGranularity.Hour, Shanghai);
 
-        Assert.Equal("usage20261122", UsageKeys.RecordTableName(day));
-        Assert.Equal("usage20261122", UsageKeys.RecordTableName(hour));
-        Assert.Equal("usage20261122", UsageKeys.RecordAddress(new UsageRecordIdentity("i", day.EndUtc.AddSeconds(-1), day.EndUtc), Shanghai).Table);
+        Assert.Equal("usage20261122r29", UsageKeys.RecordTableName(day, "i"));
+        Assert.Equal("usage20261122r29", UsageKeys.RecordTableName(hour, "i"));
+        Assert.Equal("usage20261122r29", UsageKeys.RecordAddress(new UsageRecordIdentity("i", day.EndUtc.AddSeconds(-1), day.EndUtc), Shanghai).Table);
     }
 
     [Theory]
     [InlineData("usage20261122", true)]
-    [InlineData("usagesnclaims", true)]
+    [InlineData("usage20261122r31", true)]
     [InlineData("usagebills", true)]
     [InlineData("ab", false)]
     [InlineData("abc", true)]
@@ -46,11 +47,17 @@ public class UsageKeysTests
     {
         for (var day = new DateOnly(2020, 1, 1); day < new DateOnly(2031, 1, 1); day = day.AddDays(1))
         {
-            Assert.True(UsageKeys.IsValidTableName(UsageKeys.RecordTableName(day)));
+            Assert.True(UsageKeys.IsValidTableName("mkp" + UsageKeys.RecordTableName(day, "instance")));
+            Assert.True(UsageKeys.IsValidTableName("mkp" + UsageKeys.SnClaimTableName(day, "sn")));
+            Assert.Equal(day, UsageKeys.DayOfTable(UsageKeys.RecordTableName(day, "instance")));
+            Assert.Equal(day, UsageKeys.DayOfTable(UsageKeys.SnClaimTableName(day, "sn")));
         }
 
-        Assert.True(UsageKeys.IsValidTableName(UsageKeys.SnClaimTable));
-        Assert.True(UsageKeys.IsValidTableName(UsageKeys.BillTable));
+        foreach (var name in new[] { UsageKeys.BillTable, UsageKeys.ActivityTable, UsageKeys.LateTable, UsageKeys.RunTable, UsageKeys.InstanceTable, UsageKeys.NonceTableName(Utc(2026, 11, 22, 0)) })
+        {
+            Assert.True(UsageKeys.IsValidTableName("mkp" + name), name);
+            Assert.Null(UsageKeys.DayOfTable(name));
+        }
     }
 
     [Fact]
@@ -58,7 +65,9 @@ public class UsageKeysTests
     {
         var address = UsageKeys.RecordAddress(new UsageRecordIdentity("7f141bf1-aec8", Utc(2022, 8, 9, 8), Utc(2022, 8, 9, 9)), Shanghai);
 
-        Assert.Equal(new UsageRowAddress("usage20220809", "7f141bf1-aec8|20220809", "r|20220809080000|20220809090000"), address);
+        Assert.Equal(new UsageRowAddress("usage20220809r00", "7f141bf1-aec8|20220809", "r|20220809080000|20220809090000"), address);
+        Assert.True(UsageKeys.TryParseRecordRowKey(address.RowKey, out var begin, out var end));
+        Assert.Equal((Utc(2022, 8, 9, 8), Utc(2022, 8, 9, 9)), (begin, end));
     }
 
     [Fact]
@@ -92,33 +101,29 @@ public class UsageKeysTests
     }
 
     [Fact]
-    public void Sn_claim_keys_are_per_seller_and_sharded_by_a_hash_prefix()
+    public void Sn_claim_keys_are_per_seller_in_the_records_day_and_sharded_by_a_hash()
     {
-        var address = UsageKeys.SnClaimAddress("seller-1", "a1b2c3");
+        var day = new DateOnly(2026, 11, 22);
+        var address = UsageKeys.SnClaimAddress("seller-1", "a1b2c3", day);
 
-        Assert.Equal(UsageKeys.SnClaimTable, address.Table);
-        Assert.Matches("^seller-1\\|sn\\|[0-9a-f]{2}$", address.PartitionKey);
-        Assert.Equal("a1b2c3", address.RowKey);
-        Assert.Equal(address, UsageKeys.SnClaimAddress("seller-1", "a1b2c3"));
-        Assert.NotEqual(address.PartitionKey, UsageKeys.SnClaimAddress("seller-2", "a1b2c3").PartitionKey);
-        // SHA-256("a1b2c3") starts with "4f" (computed independently with sha256sum).
-        Assert.Equal("seller-1|sn|4f", address.PartitionKey);
+        // SHA-256("a1b2c3") starts with 4f32: 0x4f32 % 32 = 18 (computed independently with sha256sum).
+        Assert.Equal(new UsageRowAddress("usage20261122n18", "seller-1|sn", "a1b2c3"), address);
+        Assert.Equal(address, UsageKeys.SnClaimAddress("seller-1", "a1b2c3", day));
+        Assert.NotEqual(address.PartitionKey, UsageKeys.SnClaimAddress("seller-2", "a1b2c3", day).PartitionKey);
+        Assert.NotEqual(address.Table, UsageKeys.SnClaimAddress("seller-1", "a1b2c3", day.AddDays(1)).Table);
     }
 
     [Fact]
-    public void Sn_claims_spread_over_many_partitions()
+    public void Records_and_claims_spread_evenly_over_the_shards_of_a_day()
     {
-        var shards = Enumerable.Range(0, 5000).Select(i => UsageKeys.SnClaimPartitionKey("s", $"sn-{i}")).Distinct().Count();
+        var day = new DateOnly(2026, 11, 22);
+        var claims = Enumerable.Range(0, 32_000).GroupBy(i => UsageKeys.SnClaimTableName(day, $"sn-{i}")).ToList();
+        var records = Enumerable.Range(0, 3_200).GroupBy(i => UsageKeys.RecordTableName(day, $"inst-{i}")).ToList();
 
-        Assert.Equal(256, shards);
-    }
-
-    [Fact]
-    public void Bill_keys_are_deterministic()
-    {
-        Assert.Equal("inst%2F1", UsageKeys.BillPartitionKey("inst/1"));
-        Assert.Equal("202611211600|day", UsageKeys.BillRowKey(BillingGranularity.Day, Utc(2026, 11, 21, 16)));
-        Assert.Equal("202611220500|hour", UsageKeys.BillRowKey(BillingGranularity.Hour, Utc(2026, 11, 22, 5)));
+        Assert.Equal(UsageKeys.SnClaimShards, claims.Count);
+        Assert.Equal(UsageKeys.RecordShards, records.Count);
+        Assert.All(claims, g => Assert.InRange(g.Count(), 800, 1200));
+        Assert.All(records, g => Assert.InRange(g.Count(), 60, 140));
     }
 
     [Theory]
