@@ -30,6 +30,7 @@ public static class MarketplaceEndpoints
         app.MapCatalogue();
         app.MapCases();
         app.MapSellerCalls();
+        Marketplace.Api.Kit.KitEndpoints.MapKit(app);
         if (env.IsDevelopment()) app.MapDevTokens();
         return app;
     }

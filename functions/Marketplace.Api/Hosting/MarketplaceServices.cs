@@ -69,6 +69,7 @@ public static class MarketplaceServices
         services.AddSingleton<ITickHandler, CaseTickHandler>();
         services.AddSingleton<IOutboxHandler, OrderSupervisionEndedHandler>();
         services.AddSellerCalls(config); // seller calls, SaaS instances, key rotation, order query, notifications, dial tests
+        Marketplace.Api.Kit.KitEndpoints.AddKit(services); // federated Kit sync calls
 
         services.AddMarketplaceIdentity(config, env);
         services.AddProblemDetails();
