@@ -38,7 +38,7 @@ public static class KitEndpoints
 
         app.MapPost("/api/orders/{orderId}/enterprise", async (string orderId, BindRequest body, HttpContext http, KitService kit, CancellationToken ct) =>
         {
-            var view = await kit.BindAsync(orderId, http.Require(Role.Buyer),
+            var view = await kit.BindEnterpriseAsync(orderId, http.Require(Role.Buyer),
                 new KitTenant(body.TenantId ?? "", body.TenantCode ?? "", body.Name ?? "", body.DomainName ?? ""),
                 (body.Departments ?? []).Select(Dept).ToList(), ct);
             return CoreJsonResult.Created($"/api/enterprise/{view.Binding.BindingId}", view);

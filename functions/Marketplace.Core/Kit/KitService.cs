@@ -81,7 +81,7 @@ public sealed class KitService(AggregateRunner runner, IAggregateStore store, Se
     public static string BindingIdOf(string orderId) => "eb-" + orderId;
 
     /// <summary>Binds the enterprise to the order: generates the app credential and queues tenantSync, applicationSync, allOrgSync.</summary>
-    public async Task<EnterpriseView> BindAsync(string orderId, Actor buyer, KitTenant tenant, IReadOnlyList<KitDepartment> departments, CancellationToken ct)
+    public async Task<EnterpriseView> BindEnterpriseAsync(string orderId, Actor buyer, KitTenant tenant, IReadOnlyList<KitDepartment> departments, CancellationToken ct)
     {
         var order = (await runner.LoadAsync(CatalogueService.Orders, orderId, ct))?.State;
         if (order is null || order.BuyerId != buyer.Id) throw new DomainException(DomainError.NotFound("order.not-found", $"Order {orderId} does not exist."));
