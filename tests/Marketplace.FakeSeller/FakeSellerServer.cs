@@ -19,7 +19,7 @@ namespace Marketplace.FakeSeller;
 /// an idempotent seller: the same orderId + orderLineId always gets the same instanceId (the first businessId).
 /// <para>Routes: <c>POST /saasproduce</c> (base activities) and <c>POST [/saasproduce]/produceAPI/v2/{kit activity}</c>.</para>
 /// </summary>
-public sealed class FakeSellerServer : IAsyncDisposable
+public sealed partial class FakeSellerServer : IAsyncDisposable
 {
     private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly string[] KitActivities = ["tenantSync", "applicationSync", "authSync", "singleOrgSync", "allOrgSync"];
@@ -383,7 +383,7 @@ public sealed class FakeSellerServer : IAsyncDisposable
                 return Result(scenario.Code!, scenario.Message ?? "scripted answer");
         }
 
-        var answer = isKit ? Result("000000", "success") : Business(activity, root, scenario);
+        var answer = isKit ? KitAnswer(activity, root) : Business(activity, root, scenario);
         return scenario.Kind == FakeScenarioKind.Timeout && scenario.TryUse() ? answer with { Delay = scenario.Delay } : answer;
     }
 

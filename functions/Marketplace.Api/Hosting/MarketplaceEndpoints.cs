@@ -36,6 +36,7 @@ public static class MarketplaceEndpoints
         app.MapCases();
         app.MapSellerCalls();
         app.MapUsage(env);
+        Marketplace.Api.Kit.KitEndpoints.MapKit(app);
         if (env.IsDevelopment()) app.MapDevTokens();
         return app;
     }

@@ -75,6 +75,7 @@ public static class MarketplaceServices
         services.AddSingleton<IOutboxHandler, OrderSupervisionEndedHandler>();
         services.AddSellerCalls(config); // seller calls, SaaS instances, key rotation, order query, notifications, dial tests
         services.AddMetering(config);
+        Marketplace.Api.Kit.KitEndpoints.AddKit(services); // federated Kit sync calls
 
         services.AddMarketplaceIdentity(config, env);
         services.AddProblemDetails();

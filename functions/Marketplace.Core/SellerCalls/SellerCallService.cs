@@ -254,6 +254,8 @@ public sealed class SellerCallService
         if (SellerCallNotice.For(after, e) is { } notice) yield return (NotifyTopic, notice);
         if (after.OrderRef is not null && e is SellerCallSucceeded or SellerCallManuallyDelivered or SellerCallParked or SellerCallRetried)
             yield return (OrderTopic, new SellerCallChangedMessage(after.OrderRef, after.CallId, after.Activity, SellerCallStatusNames.Wire(after.Status)));
+        if (after.KitCall && e is SellerCallSucceeded or SellerCallParked or SellerCallRetried)
+            yield return (Kit.KitService.CallTopic, new SellerCallChangedMessage(after.OrderRef ?? "", after.CallId, after.Activity, SellerCallStatusNames.Wire(after.Status)));
     }
 
     private static IReadOnlyDictionary<string, string> Tags(SellerCall c)
