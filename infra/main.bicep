@@ -43,6 +43,9 @@ param billRunHourlySchedule string = '0 15 * * * *'
 @description('Daily bill run, in UTC: 01:00 Asia/Shanghai is 17:00 UTC.')
 param billRunDailySchedule string = '0 0 17 * * *'
 
+@description('Usage retention trigger, UTC (04:30 Asia/Shanghai).')
+param usageRetentionSchedule string = '0 30 20 * * *'
+
 @description('Dial tests, in UTC: 09:00 and 15:00 Asia/Shanghai are 01:00 and 07:00 UTC.')
 param dialTestSchedule string = '0 0 1,7 * * *'
 
@@ -284,6 +287,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'BillRunDailySchedule'
           value: billRunDailySchedule
+        }
+        {
+          name: 'UsageRetentionSchedule'
+          value: usageRetentionSchedule
         }
         {
           name: 'DialTestSchedule'

@@ -19,12 +19,17 @@ public sealed class CronFunctions(UnitOfWork work, CronJobRunner cron, Recovery 
     /// <summary>Hourly bill run: minute 15 of every hour in the billing zone (UTC <c>0 15 * * * *</c> for whole-hour offsets).</summary>
     [Function(nameof(BillRunHourly))]
     public Task BillRunHourly([TimerTrigger("%BillRunHourlySchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken ct) =>
-        RunCronJobAsync("bill-run-hourly", durable, ct);
+        RunCronJobAsync("bill-run-hour", durable, ct);
 
     /// <summary>Daily bill run: 01:00 in the billing zone (Asia/Shanghai: 17:00 UTC the day before, <c>0 0 17 * * *</c>).</summary>
     [Function(nameof(BillRunDaily))]
     public Task BillRunDaily([TimerTrigger("%BillRunDailySchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken ct) =>
-        RunCronJobAsync("bill-run-daily", durable, ct);
+        RunCronJobAsync("bill-run-day", durable, ct);
+
+    /// <summary>Usage retention: drops per-day usage tables older than <c>Billing:RetentionDays</c> (04:30 Asia/Shanghai: <c>0 30 20 * * *</c> UTC).</summary>
+    [Function(nameof(UsageRetention))]
+    public Task UsageRetention([TimerTrigger("%UsageRetentionSchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken ct) =>
+        RunCronJobAsync("usage-retention", durable, ct);
 
     /// <summary>Twice-daily dial tests: 09:00 and 15:00 in <c>DialTests:TimeZone</c> (Asia/Shanghai: <c>0 0 1,7 * * *</c> UTC).</summary>
     [Function(nameof(DialTests))]

@@ -32,9 +32,6 @@ public sealed class FunctionAppManifestTests : IAsyncLifetime
     /// </summary>
     private static readonly Dictionary<string, string> AwaitingServerJobs = new()
     {
-        ["bill-run-hourly"] = "hourly bill run (docs/usage-and-billing.md §6.2), being built with usage and bills",
-        ["bill-run-daily"] = "daily bill run (docs/usage-and-billing.md §6.2), being built with usage and bills",
-        ["dial-tests"] = "twice-daily dial tests (docs/seller-integration.md §1), DialTestCronJob on the seller-calls work",
     };
 
     private readonly MarketplaceApp _app = new();
