@@ -192,6 +192,9 @@ internal static class SellerCallsBenchmark
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage:Prefix"] = prefix,
+            // Production settings are validated at start-up; no person signs in during the benchmark.
+            ["Auth:Authority"] = "https://login.example.invalid/bench/v2.0",
+            ["Auth:Audience"] = "api://marketplace-bench",
             ["SellerCalls:AllowInsecureUrls"] = "true", // the fake seller listens on 127.0.0.1 over http
             ["SellerCalls:Backoff"] = "01:00:00",
             ["DialTests:Enabled"] = "false",
