@@ -23,7 +23,7 @@ namespace Marketplace.Benchmarks;
 /// </summary>
 internal static class UsageBenchmark
 {
-    public const string OptionsHelp = "--records 1000000 --senders 8 --instances 417 --slice 50 --window 30";
+    public const string OptionsHelp = "--records 1000000 --senders 8 --instances 417 --slice 50 --window 30 [--raw-only]";
     private const int PushSize = 1000;
     private const int MaxBatch = 100;
 

@@ -59,9 +59,9 @@ public sealed class MeteringOptions
     public int RetentionDays { get; set; } = 45;
 
     /// <summary>
-    /// The longest a usage push may spend writing (<c>Billing:IngestWindow</c>). A bill run waits this long after choosing
-    /// its cutoff before it reads, so every push that arrived before the cutoff has landed; a push that cannot finish its
-    /// writes in time answers 503 and is resent by the seller.
+    /// The longest a usage push may spend writing from its arrival time (<c>Billing:IngestWindow</c>). A bill run waits this
+    /// long after choosing its cutoff before it reads, so every push that arrived before the cutoff has landed; a push that
+    /// cannot finish its writes in time answers 503 and is resent by the seller.
     /// </summary>
     public TimeSpan IngestWindow { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -17,9 +17,9 @@ public enum SnClaimVerdict
 /// <summary>
 /// The rule for an existing metering_sn claim (code 005). A claim row is written before its record row and names the record
 /// it claims for; only an accepted record claims its sn, so a claim counts only when the record row it names exists and
-/// carries the same sn. A claim younger than twice the ingest window (a push claims within one window and stores within
-/// the next) whose record row is missing may belong to a push still writing: it counts, so two concurrent pushes can never
-/// both accept one sn.
+/// carries the same sn. A claim younger than the ingest window (a push writes its claims and rows within that window from
+/// its arrival time) whose record row is missing may belong to a push still writing: it counts, so two concurrent pushes
+/// can never both accept one sn.
 /// </summary>
 public static class SnClaims
 {
@@ -29,7 +29,7 @@ public static class SnClaims
     /// <param name="snOfClaimedRecord">The sn stored on the record row at <paramref name="claimFor"/>, or null when that row does not exist.</param>
     /// <param name="meteringSn">The sn.</param>
     /// <param name="now">The push's clock.</param>
-    /// <param name="ingestWindow">The longest each phase of a push takes (<see cref="MeteringOptions.IngestWindow"/>).</param>
+    /// <param name="ingestWindow">The longest a push writes (<see cref="MeteringOptions.IngestWindow"/>).</param>
     public static SnClaimVerdict Judge(
         UsageRecordIdentity claimFor, DateTimeOffset claimedAt, UsageRecordIdentity pushed, string? snOfClaimedRecord,
         string meteringSn, DateTimeOffset now, TimeSpan ingestWindow)
@@ -45,7 +45,7 @@ public static class SnClaims
             return SnClaimVerdict.Adopt;
         }
 
-        if (snOfClaimedRecord is null && now - claimedAt < ingestWindow + ingestWindow)
+        if (snOfClaimedRecord is null && now - claimedAt < ingestWindow)
         {
             return SnClaimVerdict.Duplicate; // another push may still be writing that record
         }

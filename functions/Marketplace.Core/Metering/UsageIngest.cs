@@ -53,98 +53,118 @@ public sealed class UsageIngest(
             throw Unauthorized(NonceReused, "This nonce was already used; send a new nonce (and a new ts and signature) with every request, retries included.");
         }
 
-        var facts = new UsageFactsSnapshot(known.ToDictionary(k => k.Key, k => k.Value.Facts, StringComparer.Ordinal));
-        var validation = UsageRecordValidator.Validate(request, signer, facts, now, o);
-        if (validation.Accepted.Count == 0) return UsagePushResponse.From(validation);
-
-        // Accepted records are in push order; their indexes are those not reported abnormal.
-        var rejected = validation.Abnormal.Select(a => a.Index).ToHashSet();
-        var indexes = Enumerable.Range(0, request.Records.Count).Where(i => !rejected.Contains(i)).ToList();
-
-        // Table creation (the first push of a billing day) is not part of the write windows.
-        var checkedIn = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-        await ledger.PrepareAsync(signer, validation.Accepted, ct);
-        var prepared = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-        IReadOnlyList<SnClaim> claims;
-        var outcomes = new LedgerOutcome[validation.Accepted.Count];
-        using (var claimWindow = Window(o, ct))
+        // Validate and store; then, at most twice more, the records refused only for an earlier record of this request that
+        // was itself refused by storage (its sn or interval was free after all: a refused record claims nothing).
+        var instanceFacts = known.ToDictionary(k => k.Key, k => k.Value.Facts, StringComparer.Ordinal);
+        var takenSns = new HashSet<(string, string)>();
+        var takenRecords = new HashSet<UsageRecordIdentity>();
+        var abnormal = new List<AbnormalUsageRecord>();
+        var accepted = 0;
+        var pending = request;
+        for (var round = 0; pending.Records.Count > 0; round++)
         {
-            try
+            var validation = UsageRecordValidator.Validate(pending, signer, new UsageFactsSnapshot(instanceFacts, takenSns, takenRecords), now, o);
+            var rejected = validation.Abnormal.Select(a => a.Index).ToHashSet();
+            var acceptedRaw = pending.Records.Where(r => !rejected.Contains(r.Index)).ToList();
+            var outcomes = validation.Accepted.Count == 0 ? [] : await StoreAsync(signer, validation.Accepted, known, o, started, ct);
+            var refused = new List<UsageRecord>();
+            for (var i = 0; i < outcomes.Count; i++)
             {
-                claims = await ledger.ClaimAsync(signer, validation.Accepted, time.GetUtcNow(), claimWindow.Token);
-            }
-            catch (OperationCanceledException) when (claimWindow.IsCancellationRequested && !ct.IsCancellationRequested)
-            {
-                throw TooSlow(signer, validation.Accepted.Count, o);
-            }
-        }
-
-        var claimedIn = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-
-        // Second window: what a bill run waits for after taking its cutoff. The arrival time is taken before the run state
-        // is read, so a record is either in time for the cutoff of every run that had not started, or filed as late.
-        using (var storeWindow = Window(o, ct))
-        {
-            try
-            {
-                var arrivedAt = time.GetUtcNow();
-                var runs = await ledger.ReadRunStatesAsync(storeWindow.Token);
-                var zone = o.ResolveTimeZone();
-                var writes = new List<LedgerRecord>();
-                for (var i = 0; i < claims.Count; i++)
+                var record = validation.Accepted[i];
+                var index = acceptedRaw[i].Index;
+                switch (outcomes[i])
                 {
-                    if (claims[i].State == SnClaimState.Duplicate)
-                    {
-                        outcomes[i] = LedgerOutcome.DuplicateSn;
-                        continue;
-                    }
-
-                    var record = validation.Accepted[i];
-                    var granularity = known[record.InstanceId].Granularity!.Value;
-                    var run = runs.FirstOrDefault(r => r.Granularity == granularity);
-                    writes.Add(new LedgerRecord(i, record, granularity, IsLateCandidate(record, granularity, run, arrivedAt, o, zone), claims[i]));
+                    case LedgerOutcome.Accepted:
+                        accepted++;
+                        takenSns.Add((signer, record.MeteringSn));
+                        takenRecords.Add(record.Identity);
+                        break;
+                    case LedgerOutcome.DuplicateSn:
+                        takenSns.Add((signer, record.MeteringSn));
+                        refused.Add(record);
+                        abnormal.Add(new AbnormalUsageRecord(record.MeteringSn, UsageErrorCodes.DuplicateMeteringSn,
+                            $"metering_sn '{record.MeteringSn}' was already accepted in an earlier request; the record is not counted again.", index));
+                        break;
+                    default:
+                        takenRecords.Add(record.Identity);
+                        refused.Add(record);
+                        abnormal.Add(new AbnormalUsageRecord(record.MeteringSn, UsageErrorCodes.DuplicateRecord,
+                            $"A record for instance '{record.InstanceId}' from {UsageTime.ToText(record.BeginUtc)} to {UsageTime.ToText(record.EndUtc)} was already accepted; the duplicate is not counted.", index));
+                        break;
                 }
+            }
 
-                var stored = writes.Count == 0 ? [] : await ledger.StoreAsync(signer, writes, arrivedAt, storeWindow.Token);
-                for (var j = 0; j < writes.Count; j++) outcomes[writes[j].Index] = stored[j];
-            }
-            catch (OperationCanceledException) when (storeWindow.IsCancellationRequested && !ct.IsCancellationRequested)
+            var retry = new List<RawUsageRecord>();
+            var raws = pending.Records.ToDictionary(r => r.Index);
+            foreach (var a in validation.Abnormal)
             {
-                throw TooSlow(signer, validation.Accepted.Count, o);
+                var raw = raws[a.Index];
+                var blockedByRefused = round < 2 && a.ErrorCode switch
+                {
+                    UsageErrorCodes.DuplicateMeteringSn => refused.Any(r => r.MeteringSn == raw.MeteringSn),
+                    UsageErrorCodes.DuplicateRecord => raw.TryGetIdentity() is { } id && refused.Any(r => r.Identity == id),
+                    _ => false,
+                };
+                if (blockedByRefused) retry.Add(raw);
+                else abnormal.Add(a);
             }
+
+            pending = new UsagePushRequest(retry);
         }
 
         var total = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         if (total > o.IngestWindow / 2)
         {
-            logger.LogWarning("A usage push of seller {Seller} ({Count} records) took {Total:F0} ms: checks {Checks:F0} ms, tables {Tables:F0} ms, claims {Claims:F0} ms, rows {Rows:F0} ms",
-                signer, validation.Accepted.Count, total.TotalMilliseconds, checkedIn.TotalMilliseconds, (prepared - checkedIn).TotalMilliseconds,
-                (claimedIn - prepared).TotalMilliseconds, (total - claimedIn).TotalMilliseconds);
-        }
-
-        var abnormal = new List<AbnormalUsageRecord>(validation.Abnormal);
-        var accepted = 0;
-        for (var i = 0; i < outcomes.Length; i++)
-        {
-            var record = validation.Accepted[i];
-            switch (outcomes[i])
-            {
-                case LedgerOutcome.Accepted:
-                    accepted++;
-                    break;
-                case LedgerOutcome.DuplicateSn:
-                    abnormal.Add(new AbnormalUsageRecord(record.MeteringSn, UsageErrorCodes.DuplicateMeteringSn,
-                        $"metering_sn '{record.MeteringSn}' was already accepted in an earlier request; the record is not counted again.", indexes[i]));
-                    break;
-                default:
-                    abnormal.Add(new AbnormalUsageRecord(record.MeteringSn, UsageErrorCodes.DuplicateRecord,
-                        $"A record for instance '{record.InstanceId}' from {UsageTime.ToText(record.BeginUtc)} to {UsageTime.ToText(record.EndUtc)} was already accepted; the duplicate is not counted.", indexes[i]));
-                    break;
-            }
+            logger.LogWarning("A usage push of seller {Seller} ({Count} records) took {Total:F0} ms", signer, request.Records.Count, total.TotalMilliseconds);
         }
 
         abnormal.Sort((a, b) => a.Index.CompareTo(b.Index));
         return new UsagePushResponse(accepted, abnormal);
+    }
+
+    /// <summary>
+    /// Stores validated records within one window from their arrival time: the sn claims (while the run state is read),
+    /// then the rows. A bill run waits that window after its cutoff, so a record that arrived before it has landed.
+    /// </summary>
+    private async Task<IReadOnlyList<LedgerOutcome>> StoreAsync(
+        string signer, IReadOnlyList<UsageRecord> records, Dictionary<string, MeteredInstance> known, MeteringOptions o, long started, CancellationToken ct)
+    {
+        // Table creation (the first push of a billing day) is not part of the window.
+        await ledger.PrepareAsync(signer, records, ct);
+        var outcomes = new LedgerOutcome[records.Count];
+        using var window = Window(o, ct);
+        try
+        {
+            // The arrival time is taken before the run state is read, so a record is either in time for the cutoff of every
+            // run that had not started yet, or filed as a late candidate.
+            var arrivedAt = time.GetUtcNow();
+            var runsRead = ledger.ReadRunStatesAsync(window.Token);
+            var claims = await ledger.ClaimAsync(signer, records, arrivedAt, window.Token);
+            var runs = await runsRead;
+            var zone = o.ResolveTimeZone();
+            var writes = new List<LedgerRecord>();
+            for (var i = 0; i < claims.Count; i++)
+            {
+                if (claims[i].State == SnClaimState.Duplicate)
+                {
+                    outcomes[i] = LedgerOutcome.DuplicateSn;
+                    continue;
+                }
+
+                var record = records[i];
+                var granularity = known[record.InstanceId].Granularity!.Value;
+                var run = runs.FirstOrDefault(r => r.Granularity == granularity);
+                writes.Add(new LedgerRecord(i, record, granularity, IsLateCandidate(record, granularity, run, arrivedAt, o, zone), claims[i]));
+            }
+
+            var stored = writes.Count == 0 ? [] : await ledger.StoreAsync(signer, writes, arrivedAt, window.Token);
+            for (var j = 0; j < writes.Count; j++) outcomes[writes[j].Index] = stored[j];
+            return outcomes;
+        }
+        catch (OperationCanceledException) when (window.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw TooSlow(signer, records.Count, o, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        }
     }
 
     /// <summary>
@@ -165,9 +185,9 @@ public sealed class UsageIngest(
         return window;
     }
 
-    private DomainException TooSlow(string signer, int count, MeteringOptions o)
+    private DomainException TooSlow(string signer, int count, MeteringOptions o, TimeSpan spent)
     {
-        logger.LogWarning("A usage push of seller {Seller} ({Count} records) did not finish a write phase within {Window}", signer, count, o.IngestWindow);
+        logger.LogWarning("A usage push of seller {Seller} ({Count} records) did not store within {Window} ({Spent:F0} ms since it came in)", signer, count, o.IngestWindow, spent.TotalMilliseconds);
         return new DomainException(new DomainError(ErrorKind.Unavailable, Timeout,
             $"The records could not all be stored within {o.IngestWindow.TotalSeconds.ToString(CultureInfo.InvariantCulture)} seconds. Resend the whole request with a new ts, nonce and signature: records already stored come back as 005 or 010."));
     }

@@ -74,14 +74,14 @@ public interface IUsageLedger
     Task PrepareAsync(string sellerId, IReadOnlyList<UsageRecord> records, CancellationToken ct);
 
     /// <summary>
-    /// First phase of storing a push: notes each (billing day, instance) as active and claims each record's metering_sn
+    /// First step of storing a push: notes each (billing day, instance) as active and claims each record's metering_sn
     /// (code 005) by inserting its claim row, in 100-row transactions per partition. A claim that exists is judged with
     /// <see cref="SnClaims.Judge"/>. One claim per record, in order.
     /// </summary>
     Task<IReadOnlyList<SnClaim>> ClaimAsync(string sellerId, IReadOnlyList<UsageRecord> records, DateTimeOffset now, CancellationToken ct);
 
     /// <summary>
-    /// Second phase: files the late candidates, then inserts each record row (code 010) in 100-row transactions per
+    /// Second step: files the late candidates, then inserts each record row (code 010) in 100-row transactions per
     /// partition. A row that exists refuses its record while the others in the same transaction still land; a refused record
     /// gives its claim back. One outcome per record, in order.
     /// </summary>

@@ -6,12 +6,13 @@ namespace Marketplace.Storage.Metering;
 
 /// <summary>
 /// The metered-instance index: table <c>instances</c>, partition = the (escaped) instance id, row <c>metering</c> (so it can
-/// share the table with the instance aggregate's own rows). Look-ups are cached for two seconds: every usage push reads the
-/// instances it names, and a status change reaches the push within that time.
+/// share the table with the instance aggregate's own rows). Look-ups are cached for 30 seconds, since every usage push reads
+/// the instances it names; a change saved through this process is seen at once, one saved by another process (a scaled-out
+/// host) within that time.
 /// </summary>
 public sealed class TableMeteredInstances(TableProvisioner tables, TimeProvider time) : IMeteredInstances
 {
-    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
     private const int CacheLimit = 100_000;
     private readonly ConcurrentDictionary<string, (MeteredInstance? Instance, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
 

@@ -28,8 +28,8 @@ public class LedgerRulesTests
     [Fact]
     public void A_fresh_claim_for_another_record_counts_while_a_push_may_still_be_writing_it()
     {
-        Assert.Equal(SnClaimVerdict.Duplicate, SnClaims.Judge(Other, Now.AddSeconds(-19), Mine, null, "sn-1", Now, Window));
-        Assert.Equal(SnClaimVerdict.TakeOver, SnClaims.Judge(Other, Now.AddSeconds(-21), Mine, null, "sn-1", Now, Window));
+        Assert.Equal(SnClaimVerdict.Duplicate, SnClaims.Judge(Other, Now.AddSeconds(-9), Mine, null, "sn-1", Now, Window));
+        Assert.Equal(SnClaimVerdict.TakeOver, SnClaims.Judge(Other, Now.AddSeconds(-11), Mine, null, "sn-1", Now, Window));
     }
 
     [Fact]

@@ -59,12 +59,20 @@ public sealed class UsagePushTests
         Assert.Equal(1, later["accepted_count"]!.GetValue<int>());
         AssertAbnormal(later, (0, "010", "sn-e"), (1, "005", "sn-a"));
 
+        // A record refused by storage claims nothing: a later record of the same request with its sn is accepted.
+        var retried = await market.PushOkAsync([
+            UsageMarket.Record(instanceId, hour, TimeSpan.FromMinutes(10), 5m, "sn-f"),
+            UsageMarket.Record(instanceId, hour.AddMinutes(50), TimeSpan.FromMinutes(5), 0.5m, "sn-f"),
+        ]);
+        Assert.Equal(1, retried["accepted_count"]!.GetValue<int>());
+        AssertAbnormal(retried, (0, "010", "sn-f"));
+
         var bill = Assert.Single((await market.RunBillsAsync())["bills"]!.AsArray(), x => x!["instanceId"]!.GetValue<string>() == instanceId)!;
-        Assert.Equal(3, bill["recordCount"]!.GetValue<int>());
-        Assert.Equal(1.5m + 2.25m + 0.0001m, bill["usageTotal"]!.GetValue<decimal>());
+        Assert.Equal(4, bill["recordCount"]!.GetValue<int>());
+        Assert.Equal(1.5m + 2.25m + 0.0001m + 0.5m, bill["usageTotal"]!.GetValue<decimal>());
         var sealedSns = (await market.BillRecordsAsync(bill["billId"]!.GetValue<string>()))["records"]!.AsArray()
             .Select(r => r!["meteringSn"]!.GetValue<string>()).ToList();
-        Assert.Equal(["sn-a", "sn-b", "sn-d"], sealedSns);
+        Assert.Equal(["sn-a", "sn-b", "sn-d", "sn-f"], sealedSns);
     }
 
     [Fact]
