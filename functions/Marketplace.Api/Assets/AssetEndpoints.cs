@@ -1,4 +1,5 @@
 using Marketplace.Api.Identity;
+using Marketplace.Api.Limits;
 using Marketplace.Core.Assets;
 using Marketplace.Core.Common;
 using Marketplace.Core.Supervision;
@@ -29,7 +30,7 @@ public static class AssetEndpoints
             LiftBodyLimit(http);
             var view = await service.UploadAsync(seller, SupervisionCases.ValidateFileName(fileName), type, name, description, dataInfo, request.ContentLength, request.Body, ct);
             return Results.Created($"/api/assets/{view.AssetId}", view);
-        }).BinaryBody().Produces<AssetView>(StatusCodes.Status201Created)
+        }).BinaryBody().WithOwnBodyLimit().Produces<AssetView>(StatusCodes.Status201Created)
           .WithSummary("Seller adds an asset: raw bytes streamed to Blob storage; type=softwarePackage (.zip, .tar, .tar.gz) or dataFile (.xlsx ≤ 10M, checked at once); the scan follows");
 
         assets.MapGet("", async (string? status, HttpContext http, AssetCenter service, CancellationToken ct) =>
@@ -53,7 +54,7 @@ public static class AssetEndpoints
             LiftBodyLimit(http);
             return Results.Ok(await service.ModifyAsync(seller, assetId, SupervisionCases.ValidateFileName(fileName), name, description, dataInfo,
                 request.ContentLength, request.Body, ct));
-        }).BinaryBody().Produces<AssetView>()
+        }).BinaryBody().WithOwnBodyLimit().Produces<AssetView>()
           .WithSummary("Seller modifies an asset: a new version of its file, checked and scanned like the first");
 
         assets.MapDelete("/{assetId}", async (string assetId, HttpContext http, AssetCenter service, CancellationToken ct) =>

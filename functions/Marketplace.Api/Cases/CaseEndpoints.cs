@@ -1,4 +1,5 @@
 using Marketplace.Api.Identity;
+using Marketplace.Api.Limits;
 using Marketplace.Core.Common;
 using Marketplace.Core.Supervision;
 using Microsoft.AspNetCore.Builder;
@@ -45,7 +46,7 @@ public static class CaseEndpoints
             var actor = http.Require(Role.Seller);
             var stored = await service.UploadReportAsync(caseId, actor, SupervisionCases.ValidateFileName(fileName), request.ContentType, request.ContentLength, request.Body, ct);
             return Results.Created($"/api/cases/{caseId}/reports/{stored.Id}", new { reportId = stored.Id, stored.FileName, stored.Sha256, stored.Size, stored.ContentType });
-        }).WithSummary("Seller uploads an acceptance report (raw bytes, streamed to Blob storage)");
+        }).WithOwnBodyLimit().WithSummary("Seller uploads an acceptance report (raw bytes, streamed to Blob storage)");
 
         cases.MapGet("/{caseId}/reports/{reportId}", async (string caseId, string reportId, HttpContext http, SupervisionCases service, CancellationToken ct) =>
         {
@@ -87,7 +88,7 @@ public static class CaseEndpoints
             var actor = http.Require(Role.Buyer, Role.Seller);
             var stored = await service.UploadEvidenceAsync(caseId, actor, SupervisionCases.ValidateFileName(fileName), request.ContentType, request.ContentLength, request.Body, ct);
             return Results.Created($"/api/cases/{caseId}/evidence/{stored.Id}", new { evidenceId = stored.Id, stored.FileName, stored.Sha256, stored.Size, stored.ContentType });
-        }).WithSummary("Buyer or seller uploads appeal evidence");
+        }).WithOwnBodyLimit().WithSummary("Buyer or seller uploads appeal evidence");
 
         cases.MapGet("/{caseId}/evidence/{evidenceId}", async (string caseId, string evidenceId, HttpContext http, SupervisionCases service, CancellationToken ct) =>
         {

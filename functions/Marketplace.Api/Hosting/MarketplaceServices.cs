@@ -3,6 +3,7 @@ using Marketplace.Api.Assets;
 using Marketplace.Api.HardwareUnsubscribe;
 using Marketplace.Api.Health;
 using Marketplace.Api.Identity;
+using Marketplace.Api.Limits;
 using Marketplace.Api.SellerCalls;
 using Marketplace.Api.Metering;
 using Marketplace.Core.Catalogue;
@@ -78,9 +79,16 @@ public static class MarketplaceServices
         Marketplace.Api.Kit.KitEndpoints.AddKit(services); // federated Kit sync calls
 
         services.AddMarketplaceIdentity(config, env);
+        services.AddSellerServerLimits(config); // RateLimits:SellerServer: per address, then per seller
+        services.AddRequestBodyLimits(config); // RequestLimits:MaxBodyBytes: the default body cap
         services.AddProblemDetails();
+        // A body or parameter that cannot be bound is an exception in every environment (not only Development), so
+        // ProblemMiddleware answers it with problem+json and a code instead of a bare 400.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o =>
         {
+            // A key given twice is refused (400), so no two readers of one body can see different values.
+            o.SerializerOptions.AllowDuplicateProperties = false;
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
             o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never;
         });

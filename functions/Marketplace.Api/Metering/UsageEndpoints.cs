@@ -1,5 +1,6 @@
 using System.Buffers;
 using Marketplace.Api.Identity;
+using Marketplace.Api.Limits;
 using Marketplace.Core.Catalogue;
 using Marketplace.Core.Common;
 using Marketplace.Core.Metering;
@@ -37,8 +38,8 @@ public static class UsageEndpoints
                 headers[UsagePushSignature.NonceHeader].ToString(), body.Memory, ct);
             return Results.Json(response);
         })
-        .AllowAnonymous()
-        .WithTags("Seller servers")
+        .SellerServerRoute()
+        .WithOwnBodyLimit() // Billing:MaxPushBytes, read into one pooled buffer
         .WithSummary("Usage push (KooGallery): up to 1000 records, signed with headers signature, ts and nonce (HMAC-SHA256 of the seller's access key)")
         .WithDescription("The seller is found from the records' instance ids. 200 lists accepted_count and abnormal_usage_data (codes 001-013); 401 auth.bad-signature, auth.stale-timestamp, auth.bad-nonce or auth.nonce-reused stores nothing; 413 above 1000 records or Billing:MaxPushBytes.")
         .Produces<UsagePushResponse>();

@@ -7,7 +7,7 @@ namespace Marketplace.Api.Problems;
 
 /// <summary>
 /// Turns every failure into problem+json with a stable code: domain rejections thrown from handlers, malformed
-/// bodies, oversized bodies, and the bodiless 401/403/404/405 the framework produces. Never a bare 500 page.
+/// bodies, oversized bodies, and the bodiless 400/401/403/404/405/413/415 the framework produces. Never a bare 500 page.
 /// </summary>
 public sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMiddleware> logger)
 {
@@ -19,14 +19,21 @@ public sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMiddl
         }
         catch (DomainException ex) when (!context.Response.HasStarted)
         {
-            await Write(context, Problem.StatusOf(ex.Error.Kind), ex.Error.Code, ex.Error.Detail);
+            context.Response.Clear();
+            if (ex.Error.RetryAfter is { } wait) context.Response.Headers.RetryAfter = Limits.SellerServerLimits.RetryAfterSeconds(wait);
+            await Problem.WriteAsync(context, Problem.StatusOf(ex.Error.Kind), ex.Error.Code, ex.Error.Detail);
             return;
         }
         catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
         {
-            var (status, code) = ex.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? (413, "request.too-large")
-                : ex.InnerException is JsonException ? (400, "validation.malformed-json") : (ex.StatusCode, "validation.failed");
+            var (status, code) = ex.StatusCode switch
+            {
+                StatusCodes.Status413PayloadTooLarge => (413, "request.too-large"),
+                StatusCodes.Status415UnsupportedMediaType => (415, "request.unsupported-media-type"),
+                _ when ex.InnerException is JsonException => (400, "validation.malformed-json"),
+                >= 400 and < 500 => (ex.StatusCode, "validation.failed"),
+                _ => (400, "validation.failed"),
+            };
             await Write(context, status, code, ex.InnerException is JsonException je ? $"The request body is not valid JSON: {je.Message}" : ex.Message);
             return;
         }
@@ -50,6 +57,9 @@ public sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMiddl
         {
             switch (context.Response.StatusCode)
             {
+                case 400:
+                    await Write(context, 400, "validation.failed", "The request could not be read: check the parameters and the JSON body.");
+                    break;
                 case 401:
                     await Write(context, 401, "auth.unauthenticated", "A valid bearer token (or seller signature) is required.");
                     break;
@@ -61,6 +71,9 @@ public sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMiddl
                     break;
                 case 405:
                     await Write(context, 405, "route.method-not-allowed", $"{context.Request.Method} is not allowed on {context.Request.Path}.");
+                    break;
+                case 413:
+                    await Write(context, 413, "request.too-large", "The request body is too large.");
                     break;
                 case 415:
                     await Write(context, 415, "request.unsupported-media-type", "Send the body as application/json.");

@@ -1,3 +1,4 @@
+using Marketplace.Api.Limits;
 using Marketplace.Core.SellerApi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -16,8 +17,7 @@ public static class OrderQueryEndpoints
             var request = new SellerSignedRequest(Header(h, "signature"), Header(h, "ts"), Header(h, "nonce"), "");
             return CoreJsonResult.Ok(await service.QueryAsync(orderId, orderLineId, request, ct));
         })
-        .AllowAnonymous()
-        .WithTags("Seller servers")
+        .SellerServerRoute()
         .WithSummary("Query an order as its seller sees it. Headers: ts (Unix ms), nonce, signature = base64(HMAC-SHA256(base key, \"ts={ts}&nonce={nonce}&body=\"))");
         return app;
     }

@@ -18,6 +18,9 @@ public enum ErrorKind
 /// <summary>A rejection with a stable machine code (e.g. <c>case.invalid-transition</c>) and a human detail.</summary>
 public sealed record DomainError(ErrorKind Kind, string Code, string Detail)
 {
+    /// <summary>When the caller may try again (a 429 or 503): hosts send it as <c>Retry-After</c>.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public static DomainError Invalid(string code, string detail) => new(ErrorKind.Invalid, code, detail);
     public static DomainError Conflict(string code, string detail) => new(ErrorKind.Conflict, code, detail);
     public static DomainError Forbidden(string detail, string code = "auth.forbidden") => new(ErrorKind.Forbidden, code, detail);

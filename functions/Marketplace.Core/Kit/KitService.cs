@@ -56,7 +56,9 @@ public sealed class KitService(AggregateRunner runner, IAggregateStore store, Se
 
     public async Task<KitPublicKey> RegisterPublicKeyAsync(string sellerId, Actor actor, string? pem, CancellationToken ct)
     {
-        if (actor.Role != Role.Seller || actor.Id != sellerId) throw new DomainException(DomainError.Forbidden("A seller registers its own Kit public key."));
+        if (actor.Role != Role.Seller) throw new DomainException(DomainError.Forbidden("A seller registers its own Kit public key."));
+        // Another seller's id looks like an unknown one, as on the key routes.
+        if (actor.Id != sellerId) throw new DomainException(DomainError.NotFound("seller.not-found", "The seller does not exist."));
         if (string.IsNullOrWhiteSpace(pem)) throw new DomainException(DomainError.Invalid("validation.failed", "publicKeyPem is required."));
         int bits;
         try

@@ -19,7 +19,8 @@ public sealed class UsageIngest(
     CatalogueService catalogue,
     IOptions<MeteringOptions> options,
     TimeProvider time,
-    ILogger<UsageIngest> logger)
+    ILogger<UsageIngest> logger,
+    SellerApi.ISellerRateLimit? rate = null)
 {
     public const string BadSignature = "auth.bad-signature";
     public const string NonceReused = "auth.nonce-reused";
@@ -47,6 +48,9 @@ public sealed class UsageIngest(
         var signer = await SignerAsync(candidates, timestamp, nonce!, utf8Body, signature, now, ct)
                      ?? throw Unauthorized(BadSignature,
                          "The signature does not verify: sign ts={ts}&nonce={nonce}&body={body} with the access key of the seller of the records' instances (base64 HMAC-SHA256), and send exactly the bytes you signed.");
+
+        // The seller's request budget, once the seller is known and before the nonce is claimed: a refused push stores nothing.
+        Throw((rate ?? SellerApi.UnlimitedSellerRate.Instance).TryAcquire(signer));
 
         if (!await ledger.TryClaimNonceAsync(signer, nonce!, DateTimeOffset.FromUnixTimeMilliseconds(timestamp), ct))
         {

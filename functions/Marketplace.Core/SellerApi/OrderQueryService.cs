@@ -9,7 +9,7 @@ namespace Marketplace.Core.SellerApi;
 /// <summary>
 /// The open API "查询订单" (Query Order, §7.5) sellers call to get what a newInstance body leaves out. The seller is
 /// known from the order; the request must be signed with that seller's key (<see cref="SellerServerAuth"/>), so a
-/// seller can read only orders of its own products.
+/// seller can read only orders of its own products. An unknown order and another seller's order both answer 401.
 /// </summary>
 public sealed class OrderQueryService(AggregateRunner runner, SellerDirectory sellers, SellerServerAuth auth)
 {
@@ -18,10 +18,12 @@ public sealed class OrderQueryService(AggregateRunner runner, SellerDirectory se
         Throw(auth.CheckHeaders(request));
         if (string.IsNullOrWhiteSpace(orderId) || orderId.Length > 64)
             Throw(DomainError.BadRequest("validation.failed", "orderId is required (at most 64 characters)."));
+        // The seller is known only from the order: an unknown order answers as a wrong signature does (401), so the route
+        // does not tell an unsigned caller which order ids exist.
         var order = (await runner.LoadAsync(CatalogueService.Orders, orderId!, ct))?.State;
-        if (order is null) Throw(NotFound(orderId!));
+        if (order is null) Throw(SellerServerAuth.SignatureMismatch());
         var seller = await sellers.FindAsync(order!.SellerId, ct);
-        if (seller is null) Throw(NotFound(orderId!));
+        if (seller is null) Throw(SellerServerAuth.SignatureMismatch());
         await auth.AuthenticateAsync(seller!, request, ct);
         if (orderLineId is not null && orderLineId != order.OrderLineId) Throw(NotFound(orderId + "/" + orderLineId));
         return new SellerOrderQueryResponse("MKT.0000", "Success.", SellerOrderInfo.Of(order));

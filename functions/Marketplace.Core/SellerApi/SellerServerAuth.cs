@@ -38,9 +38,10 @@ public sealed record SellerSignedRequest(string? Signature, string? Ts, string? 
 /// <c>ts</c> (Unix ms, within <see cref="SellerApiOptions.TimestampTolerance"/>) and <c>nonce</c> (never reused). A GET
 /// signs an empty body: <c>ts={ts}&amp;nonce={nonce}&amp;body=</c>. Any key the seller holds that is not retired is
 /// accepted (the overlap of a key rotation). The nonce is claimed only after the signature checks out, so nobody
-/// can burn a seller's nonces. Every failure is 401 with a code saying which check failed.
+/// can burn a seller's nonces. Every failure is 401 with a code saying which check failed; a seller over its request
+/// budget (<see cref="ISellerRateLimit"/>) gets 429 before its nonce is claimed.
 /// </summary>
-public sealed class SellerServerAuth(INonceStore nonces, IOptions<SellerApiOptions> options, TimeProvider time)
+public sealed class SellerServerAuth(INonceStore nonces, IOptions<SellerApiOptions> options, TimeProvider time, ISellerRateLimit? rate = null)
 {
     public const string Missing = "auth.unauthenticated";
     public const string StaleTimestamp = "auth.stale-timestamp";
@@ -76,14 +77,21 @@ public sealed class SellerServerAuth(INonceStore nonces, IOptions<SellerApiOptio
         var ts = long.Parse(request.Ts!, NumberStyles.None, CultureInfo.InvariantCulture);
         var now = time.GetUtcNow();
         var key = seller.InboundKeys(now).FirstOrDefault(k => UsagePushSignature.Verify(k.AccessKey, ts, request.Nonce!, request.Body, request.Signature))
-                  ?? throw new DomainException(Unauthorized(BadSignature,
-                      "The signature does not match: base64(HMAC-SHA256(your base key, \"ts={ts}&nonce={nonce}&body={body}\")), with an empty body for a GET."));
+                  ?? throw new DomainException(SignatureMismatch());
+        Throw((rate ?? UnlimitedSellerRate.Instance).TryAcquire(seller.SellerId)); // before the nonce: a refused request claims nothing
         var sent = DateTimeOffset.FromUnixTimeMilliseconds(ts);
         var remember = (sent > now ? sent : now) + options.Value.TimestampTolerance;
         if (!await nonces.TryClaimAsync(seller.SellerId, request.Nonce!, remember, ct))
             Throw(Unauthorized(NonceReused, "This nonce was used before; send a fresh one with every request."));
         return key;
     }
+
+    /// <summary>
+    /// The signature does not verify under the keys of the seller the request concerns. Also the answer when the resource
+    /// the request names does not exist: a caller who cannot sign as its seller learns nothing about which ids exist.
+    /// </summary>
+    public static DomainError SignatureMismatch() => Unauthorized(BadSignature,
+        "The signature does not match: base64(HMAC-SHA256(your base key, \"ts={ts}&nonce={nonce}&body={body}\")), with an empty body for a GET.");
 
     private static DomainError Unauthorized(string code, string detail) => new(ErrorKind.Unauthorized, code, detail);
 

@@ -84,8 +84,9 @@ public sealed class SellerApiTests(RecoveringApp server) : IClassFixture<Recover
         await (await anonymous.SendAsync(SaasMarket.SignedGet(url, market.AccessKey, nonce: "not/a/nonce"))).ProblemAsync(401, "auth.bad-nonce");
         await (await anonymous.SendAsync(SaasMarket.SignedGet(url, "wrong-key"))).ProblemAsync(401, "auth.bad-signature");
         await (await anonymous.SendAsync(SaasMarket.SignedGet(url, other.AccessKey))).ProblemAsync(401, "auth.bad-signature"); // another seller's order
+        // An unknown order answers as another seller's does: the route does not tell which order ids exist.
         await (await anonymous.SendAsync(SaasMarket.SignedGet("/api/mkp-openapi-public/global/v1/order/query?orderId=CSNOSUCHORDER", market.AccessKey)))
-            .ProblemAsync(404, "order.not-found");
+            .ProblemAsync(401, "auth.bad-signature");
         await (await anonymous.SendAsync(SaasMarket.SignedGet(url.Replace("-000001", "-000002", StringComparison.Ordinal), market.AccessKey)))
             .ProblemAsync(404, "order.not-found");
 
