@@ -72,6 +72,11 @@ internal static class UsageBenchmark
             ["Billing__DailySchedule"] = "off",
             ["Billing__RetentionSchedule"] = "off",
             ["Billing__IngestWindow"] = $"00:00:{window:D2}",
+            // One seller pushing as fast as it can is the point here: lift the seller-server rate limits.
+            ["RateLimits__SellerServer__PermitsPerSecond"] = "1000000",
+            ["RateLimits__SellerServer__Burst"] = "1000000",
+            ["RateLimits__SellerServer__AddressPermitsPerSecond"] = "1000000",
+            ["RateLimits__SellerServer__AddressBurst"] = "1000000",
             ["Logging__LogLevel__Marketplace"] = "Warning",
             ["Logging__Console__LogToStandardErrorThreshold"] = "Warning",
         });

@@ -72,8 +72,8 @@ public static class CaseEndpoints
             .WithSummary("License 2.0: seller hands in the delivery proof after activation");
 
         cases.MapPost("/{caseId}/deployment", (string caseId, HttpContext http, SupervisionCases service, CancellationToken ct) =>
-            Act(service, caseId, new CompleteDeployment(http.Require(Role.Seller, Role.Ops)), ct))
-            .WithSummary("License package: the deployment finished");
+            Act(service, caseId, new CompleteDeployment(http.Require(Role.Seller)), ct))
+            .WithSummary("License package: the seller reports a deployment done by hand as finished (the platform reports its own)");
 
         cases.MapPost("/{caseId}/courier-sign-off", (string caseId, SignOffRequest body, HttpContext http, SupervisionCases service, CancellationToken ct) =>
             Act(service, caseId, new RecordCourierSignOff(http.Require(Role.Ops), body.SignedAt ?? throw Missing("signedAt"), body.SignerPhone), ct))

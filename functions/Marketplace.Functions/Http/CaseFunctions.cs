@@ -64,7 +64,7 @@ public sealed class CaseFunctions(ApiHttp api)
     public Task<IActionResult> SubmitProof([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cases/{caseId}/proof")] HttpRequest req, [DurableClient] DurableTaskClient durable) =>
         api.RunAsync(req, durable);
 
-    /// <summary><c>POST /api/cases/{caseId}/deployment</c> (seller, ops).</summary>
+    /// <summary><c>POST /api/cases/{caseId}/deployment</c> (seller).</summary>
     [Function("FinishDeployment")]
     public Task<IActionResult> FinishDeployment([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cases/{caseId}/deployment")] HttpRequest req, [DurableClient] DurableTaskClient durable) =>
         api.RunAsync(req, durable);
