@@ -149,8 +149,8 @@ public static class EnterpriseRules
         Field("tenantId", t.TenantId, 64) ?? Field("tenantCode", t.TenantCode, 64) ?? Field("name", t.Name, 255) ?? Field("domainName", t.DomainName, 255);
 
     public static DomainError? ValidateDepartment(EnterpriseBinding s, KitDepartment d, bool requireParentExists = true) =>
-        Field("orgCode", d.OrgCode, 64) ?? Field("orgName", d.OrgName, 128)
-        ?? (d.ParentCode.Length > 64 ? Invalid("parentCode is longer than 64 characters.") : null)
+        Code("orgCode", d.OrgCode) ?? Field("orgName", d.OrgName, 128)
+        ?? (d.ParentCode.Length > 0 ? Code("parentCode", d.ParentCode) : null)
         ?? (d.ParentCode == d.OrgCode ? Invalid("A department cannot be its own parent.") : null)
         ?? (requireParentExists && d.ParentCode.Length > 0 && !s.Departments.ContainsKey(d.ParentCode)
             ? Invalid($"Parent department {d.ParentCode} does not exist.") : null)
@@ -164,12 +164,28 @@ public static class EnterpriseRules
         foreach (var u in users)
         {
             var error = Field("userName", u.UserName, 64)
-                ?? (full ? Field("name", u.Name, 128) ?? (u.Role is "user" or "admin" ? null : Invalid("role must be user or admin.")) : null);
+                ?? (full
+                    ? Field("name", u.Name, 128) ?? (u.Role is "user" or "admin" ? null : Invalid("role must be user or admin."))
+                      ?? (u.OrgCode.Length > 0 ? Code("orgCode", u.OrgCode) : null)
+                      ?? Optional("email", u.Email, 254) ?? Optional("mobile", u.Mobile, 32)
+                    : null);
             if (error is not null) return error;
         }
 
         return null;
     }
+
+    /// <summary>
+    /// A department code: 1-64 letters, digits, '.', '_' or '-' (not "." or ".."). It is a path segment of the API
+    /// (<c>/departments/{orgCode}</c>), so it must survive one unchanged.
+    /// </summary>
+    public static DomainError? Code(string name, string? value) =>
+        Field(name, value, 64)
+        ?? (value is "." or ".." || !value!.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')
+            ? Invalid($"{name} may hold only letters, digits, '.', '_' and '-'.") : null);
+
+    private static DomainError? Optional(string name, string? value, int max) =>
+        value is not null && value.Length > max ? Invalid($"{name} is longer than {max} characters.") : null;
 
     private static DomainError? Field(string name, string? value, int max) =>
         string.IsNullOrWhiteSpace(value) ? Invalid($"{name} is required.")

@@ -148,6 +148,8 @@ public sealed class KitService(AggregateRunner runner, IAggregateStore store, Se
             {
                 case KitFlags.Delete:
                     // Deletes do not check existence (§7.7): a repeated delete is sent again and succeeds on the seller side.
+                    // The code must still be one a department can have: nothing else is sent to the seller.
+                    if (EnterpriseRules.Code("orgCode", department.OrgCode) is { } badCode) return badCode;
                     if (b.Departments.Values.Any(d => d.ParentCode == department.OrgCode))
                         return DomainError.Conflict("enterprise.department-has-children", $"Department {department.OrgCode} has sub-departments.");
                     var gone = existing ?? department with { OrgName = department.OrgName.Length > 0 ? department.OrgName : department.OrgCode };

@@ -8,7 +8,7 @@ namespace Marketplace.Core.Metering;
 /// <list type="number">
 /// <item>001 instance_id missing, not text, longer than 64, or no such instance; relate_pkg_instance not text or longer than 64.</item>
 /// <item>002 begin_time, end_time, record_time (in that order) missing or not <c>yyyyMMdd'T'HHmmss'Z'</c> with a real date.</item>
-/// <item>003 usage_value missing, not a number, longer than 20 characters, not greater than 0, or more than 4 decimal places.</item>
+/// <item>003 usage_value missing, not a number, longer than 20 characters, not greater than 0, 10^16 or more, or more than 4 decimal places.</item>
 /// <item>004 metering_sn missing, empty, not text, or longer than 64 characters.</item>
 /// <item>005 metering_sn already used by an accepted record of this seller (earlier in this push or before).</item>
 /// <item>006 the instance's product is delisted.</item>
@@ -25,6 +25,9 @@ public static class UsageRecordValidator
 {
     public const int MaxIdLength = 64;
     public const int MaxUsageValueLength = 20;
+
+    /// <summary>A record's value stays below 10^16, so no bill's sum of values can come near decimal's limit.</summary>
+    public const decimal MaxUsageValueExclusive = 10_000_000_000_000_000m;
     public const int MaxDecimalPlaces = 4;
 
     public static UsageValidationResult Validate(
@@ -135,6 +138,12 @@ public static class UsageRecordValidator
         if (raw.MeteringSn.Length > MaxIdLength)
         {
             return Reject(UsageErrorCodes.MissingMeteringSn, $"metering_sn is {raw.MeteringSn.Length} characters long; at most {MaxIdLength} are allowed.");
+        }
+
+        // It comes back in responses and bills: no control or invisible formatting characters (NUL, bidi overrides).
+        if (raw.MeteringSn.Any(c => char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format))
+        {
+            return Reject(UsageErrorCodes.MissingMeteringSn, "metering_sn must not hold control or formatting characters.");
         }
 
         // 005 metering_sn repeated
@@ -260,6 +269,12 @@ public static class UsageRecordValidator
         if (value <= 0)
         {
             return $"usage_value {text} must be greater than 0.";
+        }
+
+        // Exponents let 20 characters reach decimal's limit ("7.9e28"): two such records would overflow the bill's total.
+        if (value >= MaxUsageValueExclusive)
+        {
+            return $"usage_value {text} is too large; at most 16 digits before the decimal point.";
         }
 
         if (decimal.Round(value, MaxDecimalPlaces) != value)

@@ -211,13 +211,18 @@ public sealed class SupervisionCases(
         }
     }
 
-    /// <summary>The file name from the URL, percent-decoded, without any path: a name, not a place.</summary>
+    /// <summary>
+    /// The file name from the URL, percent-decoded, without any path: a name, not a place. Control characters and
+    /// invisible formatting characters (bidi overrides such as U+202E, zero-width marks) are refused too: they make a
+    /// name display as another one ("report‮fdp.exe" shows as "reportexe.pdf").
+    /// </summary>
     public static string ValidateFileName(string? fileName)
     {
         fileName = fileName is null ? null : Uri.UnescapeDataString(fileName);
         if (string.IsNullOrWhiteSpace(fileName) || fileName.Length > 200 || fileName is "." or ".."
-            || fileName.Any(c => char.IsControl(c) || c is '/' or '\\' or ':' or '*' or '?' or '"' or '<' or '>' or '|'))
-            Throw(DomainError.BadRequest("validation.file-name", "The file name must be 1-200 characters without path separators or control characters."));
+            || fileName.Any(c => char.IsControl(c) || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format
+                                 || c is '/' or '\\' or ':' or '*' or '?' or '"' or '<' or '>' or '|'))
+            Throw(DomainError.BadRequest("validation.file-name", "The file name must be 1-200 characters without path separators, control or formatting characters."));
         return fileName!;
     }
 

@@ -26,7 +26,13 @@ public static partial class SupervisionRules
         if (command is OpenCase open) return DecideOpen(state, open, now);
         if (state is null) return CaseErrors.NotFound();
 
-        return command switch
+        var decision = Dispatch(state, command, now, options);
+        // The payload's size last, as every payload check: a command the case would take is refused when it is too large.
+        return !decision.IsRejected && CaseInputLimits.Check(state, command) is { } tooLong ? tooLong : decision;
+    }
+
+    private static Decision<CaseEvent> Dispatch(SupervisionCase state, CaseCommand command, DateTimeOffset now, SupervisionOptions options) =>
+        command switch
         {
             SubmitRequirement c => DecideSubmitRequirement(state, c, now),
             DecideRequirement c => DecideRequirementDecision(state, c, now),
@@ -45,7 +51,6 @@ public static partial class SupervisionRules
             CloseForUnsubscribe c => DecideCloseForUnsubscribe(state, c, now),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown supervision command."),
         };
-    }
 
     // Seed 003: the order follows the ended case; its confirmation stops the resends. Repeats change nothing.
     private static Decision<CaseEvent> DecideOrderSync(SupervisionCase s, ConfirmOrderSync c, DateTimeOffset now)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Marketplace.Core.Common;
 using Marketplace.Core.Persistence;
 using Marketplace.Storage.Tables;
 
@@ -18,6 +19,7 @@ public sealed class TableAggregateStore(TableProvisioner tables) : IAggregateSto
 
     public async Task<AggregateRecord?> LoadAsync(string kind, string id, CancellationToken ct)
     {
+        if (!TableKeys.CanExist(id)) return null; // an id from a URL or a body that no aggregate can have
         var table = await tables.GetAsync(kind, ct);
         var e = await table.GetAsync(id, SnapshotRow, cancellationToken: ct);
         return e is null ? null : ToRecord(kind, e);
@@ -43,10 +45,17 @@ public sealed class TableAggregateStore(TableProvisioner tables) : IAggregateSto
         {
             throw new ConcurrencyConflictException(record.Kind, record.Id);
         }
+        catch (TableTransactionFailedException ex) when (ex.Status == 400 && ex.ErrorCode is "PropertyValueTooLarge" or "EntityTooLarge" or "RequestBodyTooLarge")
+        {
+            // The backstop behind the rules' own field limits: a change too large to store is the caller's input, not a fault.
+            throw new DomainException(DomainError.Invalid("validation.too-large",
+                $"The change to {record.Kind} {record.Id} is too large to store; send shorter text or fewer items."));
+        }
     }
 
     public async IAsyncEnumerable<AuditEntry> ReadAuditAsync(string kind, string id, [EnumeratorCancellation] CancellationToken ct)
     {
+        if (!TableKeys.CanExist(id)) yield break;
         var table = await tables.GetAsync(kind, ct);
         var filter = $"PartitionKey eq {TableFilter.Quote(id)} and RowKey ge '{AuditPrefix}' and RowKey lt 'audit.'";
         await foreach (var e in table.QueryAsync(filter, cancellationToken: ct))

@@ -229,6 +229,20 @@ public class UsageRecordValidatorTests
         Assert.Contains("more than 4 decimal places", abnormal.ErrorMsg, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("1e16")]
+    [InlineData("9223372036854775808")]
+    [InlineData("7.9e28")]
+    public void Code_003_usage_value_of_16_digits_or_more_before_the_point(string value)
+    {
+        // Two records of 7.9e28 would overflow a bill's decimal total and break the bill run.
+        var abnormal = AbnormalOf(Record(value: value));
+
+        Assert.Equal("003", abnormal.ErrorCode);
+        Assert.Equal($"usage_value {value} is too large; at most 16 digits before the decimal point.", abnormal.ErrorMsg);
+        Assert.Null(CodeOf(Record(value: "9999999999999999.9999")));
+    }
+
     [Fact]
     public void Code_003_usage_value_longer_than_20_characters()
     {
@@ -280,6 +294,17 @@ public class UsageRecordValidatorTests
     {
         Assert.Equal("004", CodeOf(Record(sn: new string('s', 65))));
         Assert.Null(CodeOf(Record(sn: new string('s', 64))));
+    }
+
+    [Theory]
+    [InlineData("sn\u0000")]
+    [InlineData("sn\u202e1")]
+    [InlineData("sn\u200b")]
+    [InlineData("sn\r\n")]
+    public void Code_004_metering_sn_with_control_or_formatting_characters(string sn)
+    {
+        Assert.Equal("004", CodeOf(Record(sn: sn)));
+        Assert.Null(CodeOf(Record(sn: "../sn-with-punctuation_1.2~x")));
     }
 
     // ---- 005 duplicate metering_sn ----

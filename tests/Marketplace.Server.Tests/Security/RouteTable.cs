@@ -61,6 +61,9 @@ public sealed record RouteRule(string Method, string Pattern)
     /// <summary>For a list: the id of A's item that B's list must not show.</summary>
     public Func<SecurityWorld, string>? Hides { get; init; }
 
+    /// <summary>The JSON body may be left out (an empty body or <c>null</c> is a valid request).</summary>
+    public bool OptionalBody { get; init; }
+
     /// <summary>Mapped only in Development.</summary>
     public bool DevOnly { get; init; }
 
@@ -162,7 +165,7 @@ public static class RouteTable
         Get("/api/products/{productId}") with { Allowed = Everyone, Live = true },
         Post("/api/orders") with { Allowed = [Buyer], Body = w => new { productId = w.SaasProductId, periodMonths = 1 }, Live = true },
         Get("/api/orders/{orderId}") with { Allowed = [Buyer, Seller, Ops], Owned = [Buyer, Seller], Live = true },
-        Post("/api/products/{productId}/freeze") with { Allowed = [Ops], Body = _ => new { reason = "Interface down." }, Ids = w => new() { ["productId"] = w.SaasProduct2Id }, Live = true },
+        Post("/api/products/{productId}/freeze") with { Allowed = [Ops], Body = _ => new { reason = "Interface down." }, OptionalBody = true, Ids = w => new() { ["productId"] = w.SaasProduct2Id }, Live = true },
         Post("/api/products/{productId}/unfreeze") with { Allowed = [Ops], Ids = w => new() { ["productId"] = w.SaasProduct2Id }, Live = true },
 
         // Supervision cases.
@@ -210,11 +213,11 @@ public static class RouteTable
         Put("/api/assets/{fileName}") with { Allowed = [Seller], Query = _ => "type=softwarePackage&name=Tool", Raw = _ => Package, Ids = _ => new() { ["fileName"] = "tool-2.0.zip" }, Live = true },
         Get("/api/assets") with { Allowed = [Seller, Ops, Reviewer], Owned = [Seller], Hides = w => w.AssetId, Live = true },
         Get("/api/assets/{assetId}") with { Allowed = [Seller, Ops, Reviewer], Owned = [Seller], Live = true },
-        Put("/api/assets/{assetId}/file/{fileName}") with { Allowed = [Seller], Owned = [Seller], Raw = _ => Package, Ids = _ => new() { ["fileName"] = "app-1.1.zip" }, Live = true },
+        Put("/api/assets/{assetId}/file/{fileName}") with { Allowed = [Seller], Owned = [Seller], Raw = _ => Package, Ids = w => new() { ["assetId"] = w.SpareAsset2Id, ["fileName"] = "app-1.1.zip" }, Live = true },
         Delete("/api/assets/{assetId}") with
         {
             Allowed = [Seller, Ops], Owned = [Seller], Ids = w => new() { ["assetId"] = w.SpareAssetId }, Destructive = true, Live = true,
-            OwnIds = (w, role) => new() { ["assetId"] = role == Ops ? w.OpsSpareAssetId : w.SpareAssetId },
+            OwnIds = (w, role) => new() { ["assetId"] = role == Ops ? w.SpareAsset2Id : w.SpareAssetId },
         },
         Get("/api/assets/{assetId}/file") with { Allowed = [Seller, Ops, Reviewer], Owned = [Seller], Query = _ => "version=1", Live = true },
         Post("/api/products/{productId}/assets") with { Allowed = [Seller], Owned = [Seller], Body = w => new { assetIds = new[] { w.AssetId } }, Live = true },
@@ -229,7 +232,7 @@ public static class RouteTable
         Post("/api/unsubscriptions/{unsubscriptionId}/review") with { Allowed = [Seller], Owned = [Seller], Body = _ => new { decision = "reject", reason = "The goods were delivered and signed for." }, Live = true },
         Post("/api/unsubscriptions/{unsubscriptionId}/return-shipment") with { Allowed = [Buyer], Owned = [Buyer], Body = _ => new { carrier = "SF Express", trackingNo = "SF1234567890" } },
         Post("/api/unsubscriptions/{unsubscriptionId}/inspection") with { Allowed = [Seller], Owned = [Seller], Body = _ => new { decision = "accept", note = "All parts back." } },
-        Post("/api/unsubscriptions/{unsubscriptionId}/withdrawal") with { Allowed = [Buyer], Owned = [Buyer], Body = _ => new { reason = "Found a use for it." }, Destructive = true },
+        Post("/api/unsubscriptions/{unsubscriptionId}/withdrawal") with { Allowed = [Buyer], Owned = [Buyer], Body = _ => new { reason = "Found a use for it." }, OptionalBody = true, Destructive = true },
 
         // Usage and bills.
         Post("/api/mkp-openapi-public/global/v1/isv/usage-data") with { Access = Access.SellerServer },

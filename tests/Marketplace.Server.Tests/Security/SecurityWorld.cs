@@ -102,7 +102,7 @@ public class SecurityWorld : IAsyncLifetime
     public string UnsubscriptionId { get; private set; } = "";
     public string AssetId { get; private set; } = "";
     public string SpareAssetId { get; private set; } = "";
-    public string OpsSpareAssetId { get; private set; } = "";
+    public string SpareAsset2Id { get; private set; } = "";
     public string MeteredOrderId { get; private set; } = "";
     public string MeteredInstanceId { get; private set; } = "";
     public string BillId { get; private set; } = "";
@@ -188,8 +188,8 @@ public class SecurityWorld : IAsyncLifetime
         // An asset, scanned.
         AssetId = Str(await Created(SellerA.PutAsync("/api/assets/app-1.0.zip?type=softwarePackage&name=App", Bytes(AssetSamples.Zip(("readme.txt", AssetSamples.Text("hello"))), "application/zip"))), "assetId");
         SpareAssetId = Str(await Created(SellerA.PutAsync("/api/assets/spare-1.0.zip?type=softwarePackage&name=Spare", Bytes(AssetSamples.Zip(("readme.txt", AssetSamples.Text("spare"))), "application/zip"))), "assetId");
-        OpsSpareAssetId = Str(await Created(SellerA.PutAsync("/api/assets/spare-2.0.zip?type=softwarePackage&name=Spare2", Bytes(AssetSamples.Zip(("readme.txt", AssetSamples.Text("spare 2"))), "application/zip"))), "assetId");
-        foreach (var assetId in new[] { AssetId, SpareAssetId, OpsSpareAssetId })
+        SpareAsset2Id = Str(await Created(SellerA.PutAsync("/api/assets/spare-2.0.zip?type=softwarePackage&name=Spare2", Bytes(AssetSamples.Zip(("readme.txt", AssetSamples.Text("spare 2"))), "application/zip"))), "assetId");
+        foreach (var assetId in new[] { AssetId, SpareAssetId, SpareAsset2Id })
             await Market.EventuallyAsync(() => Ok(SellerA.GetAsync($"/api/assets/{assetId}")), v => v["status"]?.GetValue<string>() == "Approved",
                 TimeSpan.FromSeconds(30), $"the scan of asset {assetId}");
 
