@@ -21,14 +21,14 @@ public sealed class SellerServerRateLimitOptions
 {
     public const string Section = "RateLimits:SellerServer";
 
-    /// <summary>Requests per second one seller may make, sustained (<c>RateLimits:SellerServer:PermitsPerSecond</c>).</summary>
-    public int PermitsPerSecond { get; set; } = 20;
+    /// <summary>Requests per second one seller may make, sustained (<c>RateLimits:SellerServer:PermitsPerSecond</c>; below 1, e.g. 0.2, one every few seconds).</summary>
+    public double PermitsPerSecond { get; set; } = 20;
 
     /// <summary>Requests one seller may make at once after a quiet spell (<c>RateLimits:SellerServer:Burst</c>).</summary>
     public int Burst { get; set; } = 40;
 
     /// <summary>Requests per second from one client address, before the seller is known (<c>RateLimits:SellerServer:AddressPermitsPerSecond</c>).</summary>
-    public int AddressPermitsPerSecond { get; set; } = 100;
+    public double AddressPermitsPerSecond { get; set; } = 100;
 
     /// <summary>Burst of one client address (<c>RateLimits:SellerServer:AddressBurst</c>).</summary>
     public int AddressBurst { get; set; } = 200;
@@ -36,23 +36,24 @@ public sealed class SellerServerRateLimitOptions
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        void Check(int value, string name)
+        void Check(double value, double min, string name)
         {
-            if (value is < 1 or > 1_000_000) errors.Add($"{Section}:{name} must be between 1 and 1000000 (it is {value}).");
+            if (!(value >= min && value <= 1_000_000)) errors.Add($"{Section}:{name} must be between {min} and 1000000 (it is {value}).");
         }
 
-        Check(PermitsPerSecond, nameof(PermitsPerSecond));
-        Check(Burst, nameof(Burst));
-        Check(AddressPermitsPerSecond, nameof(AddressPermitsPerSecond));
-        Check(AddressBurst, nameof(AddressBurst));
+        Check(PermitsPerSecond, 0.01, nameof(PermitsPerSecond));
+        Check(Burst, 1, nameof(Burst));
+        Check(AddressPermitsPerSecond, 0.01, nameof(AddressPermitsPerSecond));
+        Check(AddressBurst, 1, nameof(AddressBurst));
         return errors;
     }
 
-    internal static TokenBucketRateLimiterOptions Bucket(int permitsPerSecond, int burst) => new()
+    /// <summary>A bucket of <paramref name="burst"/> tokens refilled at <paramref name="permitsPerSecond"/>: whole tokens every second, or one token every 1/rate seconds below 1.</summary>
+    internal static TokenBucketRateLimiterOptions Bucket(double permitsPerSecond, int burst) => new()
     {
         TokenLimit = burst,
-        TokensPerPeriod = permitsPerSecond,
-        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        TokensPerPeriod = permitsPerSecond >= 1 ? (int)Math.Round(permitsPerSecond) : 1,
+        ReplenishmentPeriod = permitsPerSecond >= 1 ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(1 / permitsPerSecond),
         QueueLimit = 0,
         AutoReplenishment = false, // the partitioned limiter replenishes every partition from one timer
     };
@@ -70,7 +71,7 @@ public static class SellerServerLimits
     public static IServiceCollection AddSellerServerLimits(this IServiceCollection services, IConfiguration config)
     {
         services.AddOptions<SellerServerRateLimitOptions>().Bind(config.GetSection(SellerServerRateLimitOptions.Section))
-            .Validate(o => o.Validate().Count == 0, "RateLimits:SellerServer settings are invalid: PermitsPerSecond, Burst, AddressPermitsPerSecond and AddressBurst must be between 1 and 1000000.")
+            .Validate(o => o.Validate().Count == 0, "RateLimits:SellerServer settings are invalid: PermitsPerSecond and AddressPermitsPerSecond must be between 0.01 and 1000000, Burst and AddressBurst between 1 and 1000000.")
             .ValidateOnStart();
         services.AddSingleton<SellerRateLimit>();
         services.AddSingleton<ISellerRateLimit>(sp => sp.GetRequiredService<SellerRateLimit>());

@@ -41,7 +41,7 @@ public static class UsageEndpoints
         .SellerServerRoute()
         .WithOwnBodyLimit() // Billing:MaxPushBytes, read into one pooled buffer
         .WithSummary("Usage push (KooGallery): up to 1000 records, signed with headers signature, ts and nonce (HMAC-SHA256 of the seller's access key)")
-        .WithDescription("The seller is found from the records' instance ids. 200 lists accepted_count and abnormal_usage_data (codes 001-013); 401 auth.bad-signature, auth.stale-timestamp, auth.bad-nonce or auth.nonce-reused stores nothing; 413 above 1000 records or Billing:MaxPushBytes.")
+        .WithDescription("The seller is found from the records' instance ids. 200 lists accepted_count and abnormal_usage_data (codes 001-013); 401 auth.bad-signature, auth.stale-timestamp, auth.bad-nonce or auth.nonce-reused stores nothing; 413 above 1000 records or Billing:MaxPushBytes; 429 rate.limited with Retry-After over the address's or the seller's budget (RateLimits:SellerServer), nothing stored.")
         .Produces<UsagePushResponse>();
 
         var bills = app.MapGroup("/api/bills").WithTags("Bills");

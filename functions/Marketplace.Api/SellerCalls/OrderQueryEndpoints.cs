@@ -18,6 +18,7 @@ public static class OrderQueryEndpoints
             return CoreJsonResult.Ok(await service.QueryAsync(orderId, orderLineId, request, ct));
         })
         .SellerServerRoute()
+        .WithDescription("401 when the signature does not verify under the order's seller's keys, the order being unknown included; 429 rate.limited with Retry-After over the address's or the seller's budget (RateLimits:SellerServer).")
         .WithSummary("Query an order as its seller sees it. Headers: ts (Unix ms), nonce, signature = base64(HMAC-SHA256(base key, \"ts={ts}&nonce={nonce}&body=\"))");
         return app;
     }

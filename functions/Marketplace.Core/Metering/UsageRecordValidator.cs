@@ -8,7 +8,7 @@ namespace Marketplace.Core.Metering;
 /// <list type="number">
 /// <item>001 instance_id missing, not text, longer than 64, or no such instance; relate_pkg_instance not text or longer than 64.</item>
 /// <item>002 begin_time, end_time, record_time (in that order) missing or not <c>yyyyMMdd'T'HHmmss'Z'</c> with a real date.</item>
-/// <item>003 usage_value missing, not a number, longer than 20 characters, not greater than 0, 10^16 or more, or more than 4 decimal places.</item>
+/// <item>003 usage_value missing, not a number, longer than 20 characters, not greater than 0, 10^20 or more, or more than 4 decimal places.</item>
 /// <item>004 metering_sn missing, empty, not text, or longer than 64 characters.</item>
 /// <item>005 metering_sn already used by an accepted record of this seller (earlier in this push or before).</item>
 /// <item>006 the instance's product is delisted.</item>
@@ -26,8 +26,11 @@ public static class UsageRecordValidator
     public const int MaxIdLength = 64;
     public const int MaxUsageValueLength = 20;
 
-    /// <summary>A record's value stays below 10^16, so no bill's sum of values can come near decimal's limit.</summary>
-    public const decimal MaxUsageValueExclusive = 10_000_000_000_000_000m;
+    /// <summary>
+    /// A record's value stays below 10^20 (what 20 digits can write), so a bill's sum of values stays far from decimal's
+    /// limit (about 7.9 × 10^28): it would take some 800 million records in one bill.
+    /// </summary>
+    public const decimal MaxUsageValueExclusive = 100_000_000_000_000_000_000m;
     public const int MaxDecimalPlaces = 4;
 
     public static UsageValidationResult Validate(
@@ -274,7 +277,7 @@ public static class UsageRecordValidator
         // Exponents let 20 characters reach decimal's limit ("7.9e28"): two such records would overflow the bill's total.
         if (value >= MaxUsageValueExclusive)
         {
-            return $"usage_value {text} is too large; at most 16 digits before the decimal point.";
+            return $"usage_value {text} is too large; at most 20 digits before the decimal point.";
         }
 
         if (decimal.Round(value, MaxDecimalPlaces) != value)

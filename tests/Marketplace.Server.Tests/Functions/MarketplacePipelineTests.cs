@@ -17,7 +17,13 @@ namespace Marketplace.Server.Tests.Functions;
 /// </summary>
 public sealed class MarketplacePipelineTests : IAsyncLifetime
 {
-    private readonly MarketplaceApp _app = new();
+    // Small limits, to see the rate limiter and the body cap run in this pipeline too.
+    private readonly MarketplaceApp _app = new(new Dictionary<string, string?>
+    {
+        ["RateLimits:SellerServer:AddressPermitsPerSecond"] = "1",
+        ["RateLimits:SellerServer:AddressBurst"] = "2",
+        ["RequestLimits:MaxBodyBytes"] = "2048",
+    });
     private RequestDelegate _pipeline = null!;
 
     public Task InitializeAsync()
@@ -60,6 +66,23 @@ public sealed class MarketplacePipelineTests : IAsyncLifetime
         (status, body, _) = await InvokeAsync("GET", "/api/appeals?status=open", bearer: token);
         Assert.True(status == 200, body);
         Assert.NotNull(JsonNode.Parse(body));
+    }
+
+    [Fact]
+    public async Task The_seller_server_rate_limit_and_the_body_cap_run_in_the_shared_pipeline()
+    {
+        const string query = "/api/mkp-openapi-public/global/v1/order/query?orderId=ORD1";
+        Assert.Equal(401, (await InvokeAsync("GET", query)).Status); // unsigned: refused, but it counts
+        Assert.Equal(401, (await InvokeAsync("GET", query)).Status);
+        var (status, body, headers) = await InvokeAsync("GET", query);
+        Assert.Equal(429, status);
+        Assert.Equal("rate.limited", JsonNode.Parse(body)!["code"]!.GetValue<string>());
+        Assert.True(int.Parse(headers.RetryAfter.ToString(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
+
+        (status, body, headers) = await InvokeAsync("POST", "/api/dev/tokens", $$"""{"subject":"{{new string('s', 3000)}}","roles":["ops"]}""");
+        Assert.Equal(413, status);
+        Assert.StartsWith("application/problem+json", headers.ContentType.ToString());
+        Assert.Equal("request.too-large", JsonNode.Parse(body)!["code"]!.GetValue<string>());
     }
 
     private async Task<(int Status, string Body, IHeaderDictionary Headers)> InvokeAsync(

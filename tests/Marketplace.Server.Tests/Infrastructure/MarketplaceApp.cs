@@ -27,9 +27,12 @@ public sealed class MarketplaceApp : WebApplicationFactory<Program>
 
     public string Prefix { get; }
 
+    /// <summary>The host environment (Development unless a test needs to see another, e.g. that dev routes are gone).</summary>
+    public string Environment { get; init; } = "Development";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(Environment);
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
     }
 

@@ -146,7 +146,7 @@ public sealed class HostileInputTests(HostileWorld world) : IClassFixture<Hostil
                 refused.Add(new($"record.{field} = {Shorten(w, 20)}", true, Mutations.Replace(Body(Record()), ["usage_records", 0, field], w), "application/json"));
         }
 
-        foreach (var w in new[] { "1e309", "\"NaN\"", "\"Infinity\"", "\"-1\"", "-1", "9223372036854775808", "\"1e309\"", "\"0x10\"", "\"1,5\"", "1e-400" })
+        foreach (var w in new[] { "1e309", "\"NaN\"", "\"Infinity\"", "\"-1\"", "-1", "\"7.9e28\"", "1e20", "\"1e309\"", "\"0x10\"", "\"1,5\"", "1e-400" })
             refused.Add(new($"usage_value = {w}", true, Mutations.Replace(Body(Record()), ["usage_records", 0, "usage_value"], w), "application/json"));
         foreach (var w in new[] { "\"99999999T999999Z\"", "\"20260230T000000Z\"", "\"2026-01-01T00:00:00Z\"", "\"-1\"", "\"10000101T000000Z\"" })
             refused.Add(new($"begin_time = {w}", true, Mutations.Replace(Body(Record()), ["usage_records", 0, "begin_time"], w), "application/json"));
