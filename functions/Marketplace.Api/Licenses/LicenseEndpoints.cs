@@ -42,7 +42,7 @@ public static class LicenseEndpoints
         })
         .AllowAnonymous()
         .WithTags("Seller servers")
-        .WithSummary("Activate a License 2.0 code (KooGallery 激活授权码): body {\"license\",\"real_effect_time\"?}, headers ts, nonce, signature = base64(HMAC-SHA256(base key, \"ts={ts}&nonce={nonce}&body={body}\"))")
+        .WithSummary("Activate a License 2.0 code (KooGallery 激活授权码): body {\"license\" (or \"licenseCode\"),\"real_effect_time\"?}, headers ts, nonce, signature = base64(HMAC-SHA256(base key, \"ts={ts}&nonce={nonce}&body={body}\"))")
         .WithDescription("200 {error_code 92020000, error_msg, data.license_code_info}; a code activated before answers its first activation again. " +
                          "Refusals are problem+json with error_code: 400 validation.failed (92020002), 404 license.not-found (92020005), " +
                          "409 license.not-received (92020004), 409 license.invalid-state / case.frozen / case.invalid-transition (92020003), " +

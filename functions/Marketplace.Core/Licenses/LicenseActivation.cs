@@ -8,7 +8,8 @@ namespace Marketplace.Core.Licenses;
 
 /// <summary>
 /// The body of <c>POST /api/mkp-openapi-public/global/v1/license/activate</c> (P39, KooGallery's "激活授权码"):
-/// <c>{"license":"PL...","real_effect_time":"yyyyMMddHHmmss"}</c>; <c>real_effect_time</c> (optional, UTC) is when the
+/// <c>{"license":"PL...","real_effect_time":"yyyyMMddHHmmss"}</c> (<c>licenseCode</c> is taken for <c>license</c> too);
+/// <c>real_effect_time</c> (optional, UTC) is when the
 /// software took effect, not before the order; without it the activation time is the moment of the call.
 /// </summary>
 public sealed record LicenseActivateRequest(string License, DateTimeOffset? RealEffectTime)
@@ -30,7 +31,11 @@ public sealed record LicenseActivateRequest(string License, DateTimeOffset? Real
         }
 
         if (root.ValueKind != JsonValueKind.Object) throw Invalid("The body must be a JSON object: {\"license\":\"...\"}.");
-        var license = root.TryGetProperty("license", out var l) && l.ValueKind == JsonValueKind.String ? l.GetString() : null;
+        // KooGallery names the code "license"; the platform's own contract names it "licenseCode". Either is taken.
+        var license = Text(root, "license");
+        var licenseCode = Text(root, "licenseCode");
+        if (license is not null && licenseCode is not null && license != licenseCode) throw Invalid("license and licenseCode name different codes; send one.");
+        license ??= licenseCode;
         if (string.IsNullOrEmpty(license) || license.Length > 64) throw Invalid("license is required: the license code, at most 64 characters.");
 
         DateTimeOffset? effective = null;
@@ -45,6 +50,9 @@ public sealed record LicenseActivateRequest(string License, DateTimeOffset? Real
 
         return new LicenseActivateRequest(license, effective);
     }
+
+    private static string? Text(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static DomainException Invalid(string detail) => new(DomainError.BadRequest(LicenseErrors.ValidationFailed, detail));
 }

@@ -243,9 +243,12 @@ public sealed class LicenseRulesTests
         Assert.Contains("\"license_code_info\":", json);
     }
 
-    [Theory(DisplayName = "The activation body (P39): license (≤64) and real_effect_time (UTC yyyyMMddHHmmss)")]
+    [Theory(DisplayName = "The activation body (P39): license (≤64; licenseCode too) and real_effect_time (UTC yyyyMMddHHmmss)")]
     [InlineData("{\"license\":\"PL1\"}", true)]
     [InlineData("{\"license\":\"PL1\",\"real_effect_time\":\"20260302083000\"}", true)]
+    [InlineData("{\"licenseCode\":\"PL1\"}", true)]
+    [InlineData("{\"license\":\"PL1\",\"licenseCode\":\"PL1\"}", true)]
+    [InlineData("{\"license\":\"PL1\",\"licenseCode\":\"PL2\"}", false)]
     [InlineData("{\"license\":\"\"}", false)]
     [InlineData("{\"licence\":\"PL1\"}", false)]
     [InlineData("{\"license\":\"PL1\",\"real_effect_time\":\"2026-03-02\"}", false)]

@@ -155,8 +155,9 @@ public sealed class LicenseCodeTests(LicenseApp server) : IClassFixture<LicenseA
         var order = await m.Saas.WaitForOrderAsync(bought.OrderId, o => o["validFrom"] is not null, "the order's start time");
         Assert.Equal(activatedAt.ToUnixTimeMilliseconds(), order["validFrom"]!.GetValue<DateTimeOffset>().ToUnixTimeMilliseconds());
 
-        // The seller's software activating afterwards is told the (first) activation stands.
-        var answer = await (await m.Saas.Fake.ActivateLicenseAsync(m.Anonymous, license["code"]!.GetValue<string>())).JsonAsync();
+        // The seller's software activating afterwards is told the (first) activation stands (here naming the code licenseCode).
+        var code = license["code"]!.GetValue<string>();
+        var answer = await (await m.Saas.Fake.ActivateLicenseAsync(m.Anonymous, code, body: $"{{\"licenseCode\":\"{code}\"}}")).JsonAsync();
         Assert.Equal(activatedAt.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture), Info(answer)["activate_time"]!.GetValue<string>());
     }
 
