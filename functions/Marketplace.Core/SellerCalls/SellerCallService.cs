@@ -67,6 +67,7 @@ public sealed class SellerCallService
             Tick = (s, now) => SellerCallMachine.Decide(s, TickSellerCall.Instance, now, options.Value),
             Outbox = Outbox,
             Tags = Tags,
+            Json = CoreJson.Compact, // the request body is stored with the call and each attempt: keep every copy short
         };
     }
 
