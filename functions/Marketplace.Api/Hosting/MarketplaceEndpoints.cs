@@ -5,6 +5,7 @@ using Marketplace.Api.HardwareUnsubscribe;
 using Marketplace.Api.Health;
 using Marketplace.Api.Identity;
 using Marketplace.Api.Idempotency;
+using Marketplace.Api.Licenses;
 using Marketplace.Api.Limits;
 using Marketplace.Api.Metering;
 using Marketplace.Api.Problems;
@@ -47,6 +48,7 @@ public static class MarketplaceEndpoints
         api.MapCatalogue();
         api.MapCases();
         api.MapSellerCalls();
+        api.MapLicenses();
         api.MapUsage(env);
         Marketplace.Api.Kit.KitEndpoints.MapKit(api);
         if (env.IsDevelopment()) api.MapDevTokens();

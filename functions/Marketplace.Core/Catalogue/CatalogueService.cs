@@ -9,7 +9,8 @@ using Microsoft.Extensions.Options;
 namespace Marketplace.Core.Catalogue;
 
 /// <summary>Sellers, products and orders: what a supervision case or a seller call starts from.</summary>
-public sealed class CatalogueService(AggregateRunner runner, SupervisionCases cases, IOptions<SellerCallOptions> callOptions, TimeProvider time)
+public sealed class CatalogueService(
+    AggregateRunner runner, SupervisionCases cases, Licenses.LicenseCodes licenses, IOptions<SellerCallOptions> callOptions, TimeProvider time)
 {
     public static readonly AggregateDefinition<Seller, SellerEvent> Sellers = new()
     {
@@ -32,7 +33,8 @@ public sealed class CatalogueService(AggregateRunner runner, SupervisionCases ca
         Apply = OrderRules.Apply,
         StateName = o => o.Status,
         Tags = OrderInstanceRules.Tags, // buyerId, sellerId, and the instanceId of a SaaS order
-        Outbox = OrderInstanceRules.Outbox, // SaaS orders: the seller calls about the instance (§6.3)
+        // SaaS orders: the seller calls about the instance (§6.3); License 2.0 orders: the license code (§6.2-L2 #1).
+        Outbox = (o, e) => [.. OrderInstanceRules.Outbox(o, e), .. Licenses.LicenseCodes.OrderOutbox(o, e)],
     };
 
     public sealed record SellerRegistration(string SellerId, string AccessKey, string KitKey);
@@ -86,8 +88,8 @@ public sealed class CatalogueService(AggregateRunner runner, SupervisionCases ca
         ?? throw new DomainException(DomainError.NotFound("product.not-found", $"Product {productId} does not exist."));
 
     /// <summary>
-    /// Places an order, taken as paid. A supervised product opens its case at once (§6.1); opening is idempotent,
-    /// so a retry after a failure between the two writes completes the job.
+    /// Places an order, taken as paid. A supervised product opens its case at once (§6.1), and a License 2.0 product
+    /// issues its code; both are idempotent, so a retry after a failure between the writes completes the job.
     /// </summary>
     public async Task<Order> PlaceOrderAsync(Actor buyer, string? productId, string? scenario, int? periodMonths, Shipping? shipping, CancellationToken ct)
     {
@@ -96,7 +98,7 @@ public sealed class CatalogueService(AggregateRunner runner, SupervisionCases ca
         var parsedScenario = Scenarios.Parse(scenario ?? Scenarios.StandardWire)
                              ?? throw new DomainException(DomainError.Invalid("validation.failed", "scenario must be standard, enablementCloud or baseCloud."));
         var now = time.GetUtcNow();
-        var orderId = "CS" + now.ToString("yyMMddHHmm", System.Globalization.CultureInfo.InvariantCulture) + NewId(5);
+        var orderId = NewOrderId(now);
         var flow = FlowVariants.ForOrder(product.DeliveryType, isRenewal: false);
         var order = new Order
         {
@@ -108,6 +110,8 @@ public sealed class CatalogueService(AggregateRunner runner, SupervisionCases ca
         var result = await runner.ExecuteAsync(Orders, orderId, buyer, (state, _) => OrderRules.Place(state, product, order), ct);
         Throw(result.Error);
         if (order.Flow is not null) await cases.OpenAsync(order, ct);
+        // §6.2-L2 #1: the code is issued with the paid order (the order's outbox issues it too, should this step fail).
+        if (order.Flow == FlowVariant.License2) await licenses.IssueAsync(result.State!, ct);
         return result.State!;
     }
 
@@ -134,6 +138,10 @@ public sealed class CatalogueService(AggregateRunner runner, SupervisionCases ca
 
     private static SellerKey NewKey(DateTimeOffset now) =>
         new("K" + NewId(8), "ak" + NewId(40), "kk" + NewId(40), now, null, null);
+
+    /// <summary>A new order id, KooGallery style (e.g. <c>CS2211181819B4LVS</c>): <c>CS</c>, the UTC minute and 5 random characters.</summary>
+    public static string NewOrderId(DateTimeOffset now) =>
+        "CS" + now.UtcDateTime.ToString("yyMMddHHmm", System.Globalization.CultureInfo.InvariantCulture) + NewId(5);
 
     private const string Alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Marketplace.Core.Common;
@@ -172,8 +171,7 @@ public sealed class OrderInstanceService(
 
     private async Task<Order?> LoadAsync(string orderId, CancellationToken ct) => (await runner.LoadAsync(Orders, orderId, ct))?.State;
 
-    private string NewOrderId() =>
-        "CS" + time.GetUtcNow().ToString("yyMMddHHmm", CultureInfo.InvariantCulture) + CatalogueService.NewId(5);
+    private string NewOrderId() => CatalogueService.NewOrderId(time.GetUtcNow());
 
     private static void Throw(DomainError? error)
     {
