@@ -1,5 +1,6 @@
 using System.Text;
 using Marketplace.Api.Identity;
+using Marketplace.Api.Limits;
 using Marketplace.Api.Problems;
 using Marketplace.Api.SellerCalls;
 using Marketplace.Core.Common;
@@ -40,13 +41,13 @@ public static class LicenseEndpoints
                 return Problem.Result(ex.Error, new Dictionary<string, object?> { ["error_code"] = open.Code, ["error_msg"] = open.Message }, http.Request.Path);
             }
         })
-        .AllowAnonymous()
-        .WithTags("Seller servers")
+        .SellerServerRoute()
+        .WithOwnBodyLimit() // LicenseActivateRequest.MaxBodyBytes
         .WithSummary("Activate a License 2.0 code (KooGallery 激活授权码): body {\"license\" (or \"licenseCode\"),\"real_effect_time\"?}, headers ts, nonce, signature = base64(HMAC-SHA256(base key, \"ts={ts}&nonce={nonce}&body={body}\"))")
         .WithDescription("200 {error_code 92020000, error_msg, data.license_code_info}; a code activated before answers its first activation again. " +
-                         "Refusals are problem+json with error_code: 400 validation.failed (92020002), 404 license.not-found (92020005), " +
+                         "Refusals are problem+json with error_code: 400 validation.failed (92020002), " +
                          "409 license.not-received (92020004), 409 license.invalid-state / case.frozen / case.invalid-transition (92020003), " +
-                         "422 validation.failed (92020002, real_effect_time outside order time..now); 401 auth.* (bad signature, another seller's code, stale ts, reused nonce) changes nothing.")
+                         "422 validation.failed (92020002, real_effect_time outside order time..now); 401 auth.* (bad signature, another seller's code or an unknown one: 92020005 is never sent, so nobody learns which codes exist; stale ts, reused nonce) and 429 rate.limited change nothing.")
         .Produces<LicenseActivateResponse>();
 
         var group = app.MapGroup("/api/licenses").WithTags(Tag);

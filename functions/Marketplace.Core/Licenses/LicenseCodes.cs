@@ -94,8 +94,9 @@ public sealed class LicenseCodes(
     }
 
     /// <summary>
-    /// The seller's server activates a code (P39). In order: the headers (401), the body (400), the code (404,
-    /// 92020005), the signature with the key of the code's seller (401: another seller's code does not verify), then a
+    /// The seller's server activates a code (P39). In order: the headers (401), the body (400), the signature with the
+    /// key of the code's seller (401: another seller's code does not verify, and neither does an unknown code, so the
+    /// route never tells an unsigned caller whether a code exists: the code is a secret), then a
     /// code activated before answers its first activation again (no second transition); otherwise the case takes the
     /// activation (409 92020004 before the buyer received the code, 92020003 when the case cannot take it) and the code
     /// and the order follow it.
@@ -105,8 +106,8 @@ public sealed class LicenseCodes(
         ArgumentNullException.ThrowIfNull(request);
         Throw(auth.CheckHeaders(request));
         var body = LicenseActivateRequest.Parse(request.Body);
-        var license = await FindByCodeAsync(body.License, ct) ?? throw new DomainException(LicenseErrors.NotFound());
-        var seller = await sellers.FindAsync(license.SellerId, ct) ?? throw new DomainException(LicenseErrors.NotFound());
+        var license = await FindByCodeAsync(body.License, ct) ?? throw new DomainException(SellerServerAuth.SignatureMismatch());
+        var seller = await sellers.FindAsync(license.SellerId, ct) ?? throw new DomainException(SellerServerAuth.SignatureMismatch());
         await auth.AuthenticateAsync(seller, request, ct);
         var actor = new Actor(seller.SellerId, Role.Seller);
 

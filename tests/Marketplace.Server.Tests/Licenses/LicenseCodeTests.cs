@@ -106,9 +106,9 @@ public sealed class LicenseCodeTests(LicenseApp server) : IClassFixture<LicenseA
         using (var unsigned = new HttpRequestMessage(HttpMethod.Post, FakeSellerServer.ActivatePath) { Content = JsonContent.Create(new { license = code }) })
             await (await m.Anonymous.SendAsync(unsigned)).ProblemAsync(401, "auth.unauthenticated");
 
-        var unknown = await (await fake.ActivateLicenseAsync(m.Anonymous, "PLNOSUCHCODE2345678923456")).ProblemAsync(404, "license.not-found");
-        Assert.Equal("92020005", unknown["error_code"]!.GetValue<string>());
-        Assert.Equal("license code notexist", unknown["error_msg"]!.GetValue<string>());
+        // An unknown code answers as another seller's does: the route never tells which codes exist.
+        var unknown = await (await fake.ActivateLicenseAsync(m.Anonymous, "PLNOSUCHCODE2345678923456")).ProblemAsync(401, "auth.bad-signature");
+        Assert.Null(unknown["error_code"]);
         var malformed = await (await fake.ActivateLicenseAsync(m.Anonymous, code, body: "{\"licence\":\"x\"}")).ProblemAsync(400, "validation.failed");
         Assert.Equal("92020002", malformed["error_code"]!.GetValue<string>());
         var beforeOrder = await (await fake.ActivateLicenseAsync(m.Anonymous, code, realEffectTime: "20200101000000")).ProblemAsync(422, "validation.failed");
@@ -267,6 +267,6 @@ public sealed class LicenseCodeTests(LicenseApp server) : IClassFixture<LicenseA
                      "/api/licenses/{licenseId}/renewal", "/api/licenses/{licenseId}/status", "/api/licenses/{licenseId}/release",
                  })
             Assert.True(paths.ContainsKey(route), $"{route} is missing from the OpenAPI document");
-        Assert.Contains("92020005", paths["/api/mkp-openapi-public/global/v1/license/activate"]!["post"]!["description"]!.GetValue<string>());
+        Assert.Contains("92020004", paths["/api/mkp-openapi-public/global/v1/license/activate"]!["post"]!["description"]!.GetValue<string>());
     }
 }

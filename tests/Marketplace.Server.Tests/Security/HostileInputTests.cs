@@ -121,7 +121,7 @@ public sealed class HostileInputTests(HostileWorld world) : IClassFixture<Hostil
     private async Task<int> SellerServerAsync(List<string> failures)
     {
         var sent = 0;
-        var push = RouteTable.Rules.Single(r => r.Access == Access.SellerServer && r.Method == "POST");
+        var push = RouteTable.Rules.Single(r => r.Pattern == UsageMarket.PushPath);
         var query = RouteTable.Rules.Single(r => r.Access == Access.SellerServer && r.Method == "GET");
         var random = new Random(Seed(push.ToString()));
         var hour = UsageMarket.HourStart(DateTimeOffset.UtcNow, 1);
@@ -170,12 +170,30 @@ public sealed class HostileInputTests(HostileWorld world) : IClassFixture<Hostil
         foreach (var change in (await StorageFingerprint.TakeAsync(world.Prefix, includeNonces: false)).Since(before))
             failures.Add($"{push}: a refused body changed storage: {change}");
 
+        // Other seller-server bodies (license activation): signed, so they reach the parser; refused whole.
+        var validPush = Encoding.UTF8.GetBytes(Body(Record()).ToJsonString());
+        before = await StorageFingerprint.TakeAsync(world.Prefix, includeNonces: false);
+        foreach (var rule in RouteTable.Rules.Where(r => r.Access == Access.SellerServer && r != push && r.JsonBody(world) is not null))
+        {
+            foreach (var m in Mutations.ForJsonBody(rule.JsonBody(world)!, new Random(Seed(rule.ToString())), HostileWorld.MaxBodyBytes)
+                         .Where(m => m.MustRefuse && m.ContentType == "application/json"))
+            {
+                var request = SecurityWorld.Signed(HttpMethod.Post, rule.PathFor(world), world.AccessKeyA, Encoding.UTF8.GetString(m.Body!));
+                request.Content = Content(m.Body!, m.ContentType, m.Chunked);
+                Check(rule, m, await Answer.SendAsync(world.Anonymous, request), failures);
+                sent++;
+            }
+        }
+
+        foreach (var change in (await StorageFingerprint.TakeAsync(world.Prefix, includeNonces: false)).Since(before))
+            failures.Add($"seller-server routes: a refused body changed storage: {change}");
+
         // Headers: every bad ts, nonce or signature is 401 and claims no nonce (nonce tables included this time).
         before = await StorageFingerprint.TakeAsync(world.Prefix);
-        var validPush = Encoding.UTF8.GetBytes(Body(Record()).ToJsonString());
         foreach (var (name, headers) in HostileHeaders())
         {
-            foreach (var (rule, request) in new[] { (push, SignedPush(validPush, false)), (query, SecurityWorld.Signed(HttpMethod.Get, QueryPath(world.SaasOrderId), world.AccessKeyA, "")) })
+            foreach (var (rule, request) in RouteTable.Rules.Where(r => r.Access == Access.SellerServer)
+                         .Select(r => (r, r == push ? SignedPush(validPush, false) : r.Signed(world, world.AccessKeyA))))
             {
                 foreach (var (k, v) in headers)
                 {

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Marketplace.Server.Tests.Assets;
 using Marketplace.Server.Tests.Functions;
 using Marketplace.Server.Tests.Infrastructure;
+using Marketplace.Server.Tests.Usage;
 using static Marketplace.Server.Tests.Security.Role;
 
 namespace Marketplace.Server.Tests.Security;
@@ -100,6 +101,10 @@ public sealed record RouteRule(string Method, string Pattern)
 
     public JsonNode? JsonBody(SecurityWorld w) => Body is null ? null : JsonSerializer.SerializeToNode(Body(w), HttpAssertions.Json);
 
+    /// <summary>A seller-server request signed with <paramref name="key"/> (the body's exact text is what is signed).</summary>
+    public HttpRequestMessage Signed(SecurityWorld w, string key, long? ts = null, string? nonce = null) =>
+        SecurityWorld.Signed(new HttpMethod(Method), PathFor(w), key, JsonBody(w)?.ToJsonString() ?? "", ts, nonce);
+
     /// <summary>The valid request (a new message each time: a message is sent once).</summary>
     public HttpRequestMessage Request(SecurityWorld w, string? path = null, Role? owner = null)
     {
@@ -140,6 +145,7 @@ public static class RouteTable
         ["bindingId"] = w.BindingId,
         ["orgCode"] = SecurityWorld.OrgCode,
         ["fileName"] = "report.pdf",
+        ["licenseId"] = w.LicenseId,
     };
 
     private static RouteRule Get(string pattern) => new("GET", pattern);
@@ -235,13 +241,25 @@ public static class RouteTable
         Post("/api/unsubscriptions/{unsubscriptionId}/withdrawal") with { Allowed = [Buyer], Owned = [Buyer], Body = _ => new { reason = "Found a use for it." }, OptionalBody = true, Destructive = true },
 
         // Usage and bills.
-        Post("/api/mkp-openapi-public/global/v1/isv/usage-data") with { Access = Access.SellerServer },
-        Get("/api/mkp-openapi-public/global/v1/order/query") with { Access = Access.SellerServer },
+        Post("/api/mkp-openapi-public/global/v1/isv/usage-data") with
+        {
+            Access = Access.SellerServer,
+            Body = w => new Dictionary<string, object> { ["usage_records"] = new[] { UsageMarket.Record(w.MeteredInstanceId, UsageMarket.HourStart(w.Now, 2), TimeSpan.FromMinutes(5), 2m) } },
+        },
+        Get("/api/mkp-openapi-public/global/v1/order/query") with { Access = Access.SellerServer, Query = w => "orderId=" + Uri.EscapeDataString(w.SaasOrderId) },
         Get("/api/bills") with { Allowed = [Seller, Buyer, Ops], Owned = [Seller, Buyer], Query = w => "instanceId=" + Uri.EscapeDataString(w.MeteredInstanceId), Live = true },
         Get("/api/bills/{billId}") with { Allowed = [Seller, Buyer, Ops], Owned = [Seller, Buyer], Live = true },
         Get("/api/bills/{billId}/records") with { Allowed = [Seller, Buyer, Ops], Owned = [Seller, Buyer], Live = true },
         Post("/api/ops/bill-runs") with { Allowed = [Ops], Body = _ => new { granularity = "hour" }, Live = true },
         Get("/api/ops/bill-runs/{granularity}") with { Allowed = [Ops], Live = true },
+
+        // License 2.0 codes.
+        Post("/api/mkp-openapi-public/global/v1/license/activate") with { Access = Access.SellerServer, Body = w => new { license = w.LicenseCode } },
+        Get("/api/licenses") with { Allowed = [Buyer, Seller, Ops], Owned = [Buyer, Seller], Hides = w => w.LicenseId, Live = true },
+        Get("/api/licenses/{licenseId}") with { Allowed = [Buyer, Seller, Ops], Owned = [Buyer, Seller], Live = true },
+        Post("/api/licenses/{licenseId}/renewal") with { Allowed = [Buyer], Owned = [Buyer], Body = w => new { expireTime = w.Now.AddYears(2) } },
+        Post("/api/licenses/{licenseId}/status") with { Allowed = [Ops], Body = _ => new { status = "FREEZE", reason = "Unpaid." } },
+        Post("/api/licenses/{licenseId}/release") with { Allowed = [Buyer, Ops], Owned = [Buyer], Body = _ => new { reason = "No longer needed." }, OptionalBody = true, Destructive = true },
 
         // Federated Kit.
         Post("/api/orders/{orderId}/enterprise") with

@@ -107,6 +107,8 @@ public class SecurityWorld : IAsyncLifetime
     public string MeteredInstanceId { get; private set; } = "";
     public string BillId { get; private set; } = "";
     public string RunId { get; private set; } = "";
+    public string LicenseId { get; private set; } = "";
+    public string LicenseCode { get; private set; } = "";
 
     public string Prefix => App.Prefix;
 
@@ -192,6 +194,12 @@ public class SecurityWorld : IAsyncLifetime
         foreach (var assetId in new[] { AssetId, SpareAssetId, SpareAsset2Id })
             await Market.EventuallyAsync(() => Ok(SellerA.GetAsync($"/api/assets/{assetId}")), v => v["status"]?.GetValue<string>() == "Approved",
                 TimeSpan.FromSeconds(30), $"the scan of asset {assetId}");
+
+        // A License 2.0 code (issued; the buyer has not received it).
+        var licensed = await Created(BuyerA.PostAsJsonAsync("/api/orders", new { productId = await ProductAsync("licenseCode", "period"), periodMonths = 12 }));
+        LicenseId = Str(licensed, "licenseId");
+        LicenseCode = Str(await Market.EventuallyAsync(() => Ok(BuyerA.GetAsync($"/api/licenses/{LicenseId}")), l => l["code"] is not null,
+            TimeSpan.FromSeconds(30), "the license code"), "code");
 
         // A metered instance with a sealed hourly bill.
         MeteredOrderId = Str(await Created(BuyerA.PostAsJsonAsync("/api/orders", new { productId = MeteredProductId })), "orderId");

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using Marketplace.Server.Tests.Infrastructure;
 using Marketplace.Server.Tests.Usage;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Server.Tests.Security;
@@ -125,8 +126,18 @@ public sealed class SellerServerLimitTests
     [InlineData("RequestLimits:MaxBodyBytes", "10", "RequestLimits:MaxBodyBytes")]
     public async Task A_bad_limit_setting_stops_the_server_at_start_up(string key, string value, string named)
     {
-        await using var app = new MarketplaceApp(new Dictionary<string, string?> { [key] = value });
-        var error = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
+        // The composition both hosts share (without a host's drivers), started as a host starts it: validation runs first.
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder(new Microsoft.AspNetCore.Builder.WebApplicationOptions { EnvironmentName = "Production" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = TestStorage.ConnectionString,
+            ["Auth:Authority"] = "https://127.0.0.1:9/",
+            ["Auth:Audience"] = "api://marketplace",
+            [key] = value,
+        });
+        Marketplace.Api.Hosting.MarketplaceServices.AddMarketplace(builder.Services, builder.Configuration, builder.Environment);
+        await using var app = builder.Build();
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
 
