@@ -56,6 +56,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStor
                 return;
         }
 
+        context.Features.Set(new IdempotentRequest(Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(scope + "\n" + key)))));
         var original = context.Response.Body;
         using var buffer = new MemoryStream();
         context.Response.Body = buffer;

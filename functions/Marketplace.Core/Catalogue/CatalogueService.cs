@@ -86,17 +86,19 @@ public sealed class CatalogueService(AggregateRunner runner, SupervisionCases ca
         ?? throw new DomainException(DomainError.NotFound("product.not-found", $"Product {productId} does not exist."));
 
     /// <summary>
-    /// Places an order, taken as paid. A supervised product opens its case at once (§6.1); opening is idempotent,
-    /// so a retry after a failure between the two writes completes the job.
+    /// Places an order, taken as paid. A supervised product opens its case at once (§6.1). With a
+    /// <paramref name="requestId"/> (the identity of a request with an Idempotency-Key) the order id comes from it: a
+    /// repeat that runs again after the first attempt died finds that order and, as opening is idempotent, completes the
+    /// job (a case not yet opened is opened) instead of placing a second order.
     /// </summary>
-    public async Task<Order> PlaceOrderAsync(Actor buyer, string? productId, string? scenario, int? periodMonths, Shipping? shipping, CancellationToken ct)
+    public async Task<Order> PlaceOrderAsync(Actor buyer, string? productId, string? scenario, int? periodMonths, Shipping? shipping, string? requestId, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(productId)) Throw(DomainError.Invalid("validation.failed", "productId is required."));
         var product = await GetProductAsync(productId!, ct);
         var parsedScenario = Scenarios.Parse(scenario ?? Scenarios.StandardWire)
                              ?? throw new DomainException(DomainError.Invalid("validation.failed", "scenario must be standard, enablementCloud or baseCloud."));
         var now = time.GetUtcNow();
-        var orderId = "CS" + now.ToString("yyMMddHHmm", System.Globalization.CultureInfo.InvariantCulture) + NewId(5);
+        var orderId = NewOrderId(now, requestId);
         var flow = FlowVariants.ForOrder(product.DeliveryType, isRenewal: false);
         var order = new Order
         {
@@ -107,8 +109,8 @@ public sealed class CatalogueService(AggregateRunner runner, SupervisionCases ca
         };
         var result = await runner.ExecuteAsync(Orders, orderId, buyer, (state, _) => OrderRules.Place(state, product, order), ct);
         Throw(result.Error);
-        if (order.Flow is not null) await cases.OpenAsync(order, ct);
-        return result.State!;
+        if (result.State!.Flow is not null) await cases.OpenAsync(result.State, ct);
+        return result.State;
     }
 
     public async Task<Order> GetOrderAsync(string orderId, Actor actor, CancellationToken ct)
@@ -136,6 +138,19 @@ public sealed class CatalogueService(AggregateRunner runner, SupervisionCases ca
         new("K" + NewId(8), "ak" + NewId(40), "kk" + NewId(40), now, null, null);
 
     private const string Alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+    /// <summary>
+    /// A new order id in KooGallery's shape, <c>CS</c> + 10 digits + 5 letters: the time (yyMMddHHmm) and random letters,
+    /// or, for a request with an identity (see <see cref="PlaceOrderAsync"/>), all 15 characters from its hash, so every
+    /// attempt of that request names the same order.
+    /// </summary>
+    public static string NewOrderId(DateTimeOffset now, string? requestId)
+    {
+        if (requestId is null) return "CS" + now.ToString("yyMMddHHmm", System.Globalization.CultureInfo.InvariantCulture) + NewId(5);
+        var hash = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(requestId));
+        var digits = (BitConverter.ToUInt64(hash, 0) % 10_000_000_000UL).ToString("D10", System.Globalization.CultureInfo.InvariantCulture);
+        return "CS" + digits + string.Concat(hash.AsSpan(8, 5).ToArray().Select(b => Alphabet[b % Alphabet.Length]));
+    }
 
     /// <summary>Random upper-case id characters (no 0/O/1/I), from the system's CSPRNG.</summary>
     public static string NewId(int length) => RandomNumberGenerator.GetString(Alphabet, length);
