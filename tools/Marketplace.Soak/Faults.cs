@@ -11,19 +11,7 @@ internal sealed class Faults(ServerHost host, FakeSellerServer fake, SoakOptions
     /// <summary>Kills and restarts until cancelled; returns with the server up.</summary>
     public async Task KillLoopAsync(CancellationToken ct)
     {
-        while (true)
-        {
-            try
-            {
-                await Task.Delay(Seconds(options.KillEvery), ct);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            await KillOnceAsync();
-        }
+        while (await WaitAsync(options.KillEvery, ct)) await KillOnceAsync();
     }
 
     /// <summary>One SIGKILL, then the server started again on the same port and storage; returns with it up.</summary>
@@ -53,30 +41,26 @@ internal sealed class Faults(ServerHost host, FakeSellerServer fake, SoakOptions
     /// <summary>Takes the seller down and up until cancelled; returns with the seller up.</summary>
     public async Task SellerLoopAsync(CancellationToken ct)
     {
-        while (true)
+        while (await WaitAsync(options.SellerUp, ct))
         {
-            try
-            {
-                await Task.Delay(Seconds(options.SellerUp), ct);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
             await fake.StopAsync();
             figures.SellerDowntime();
-            try
-            {
-                await Task.Delay(Seconds(options.SellerDown), ct);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-            finally
-            {
-                await fake.RestartAsync();
-            }
+            await WaitAsync(options.SellerDown, ct);
+            await fake.RestartAsync();
+        }
+    }
+
+    /// <summary>Waits a random time in the range; false when cancelled first.</summary>
+    private async Task<bool> WaitAsync((double Min, double Max) range, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(Seconds(range), ct);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

@@ -92,11 +92,11 @@ internal static class Soak
         await stopKills.CancelAsync();
         await killing;
         Say("the seller is up for good; bill runs, each killed once");
-        await BillRunsAsync(api, world, faults, violations, Say);
+        await PhaseAsync("bill-run", violations, () => BillRunsAsync(api, world, faults, violations, Say));
         Say($"kills stopped ({host.Kills} kills, {host.Recoveries} recoveries, longest recovery {host.LongestRecovery.TotalSeconds:F1} s); draining the seller calls");
         var checks = new Checks(api, world, ledger, violations, StorageAccount.Parse(connectionString), prefix);
-        await DrainAsync(api, world, ledger, checks, violations, Say);
-        await checks.RunAsync(what => Say("checking " + what));
+        await PhaseAsync("drain", violations, () => DrainAsync(api, world, ledger, checks, violations, Say));
+        await PhaseAsync("checks", violations, () => checks.RunAsync(what => Say("checking " + what)));
 
         var byKind = violations.Items.GroupBy(v => v.Kind).Select(g => $"{g.Key} {g.Count()}");
         Say($"flows: {ledger.Cases.Count} cases, {ledger.Orders.Count(x => !x.Metered)} SaaS orders, {ledger.Orders.Count(x => x.Metered)} metered instances " +
@@ -183,6 +183,19 @@ internal static class Soak
             }
 
             await Task.Delay(3000);
+        }
+    }
+
+    /// <summary>A phase that could not go on is a violation; the run still reports.</summary>
+    private static async Task PhaseAsync(string kind, Violations violations, Func<Task> phase)
+    {
+        try
+        {
+            await phase();
+        }
+        catch (SoakFailure e)
+        {
+            violations.Add(kind, e.Message);
         }
     }
 
