@@ -32,6 +32,8 @@ internal static class CasesBenchmark
         }
         Console.WriteLine($"cases: {clients} concurrent clients, {seconds} s per phase, cycles of read/upload/deliver/read/reject on one case per client");
 
+        // CPU time per action is the figure that does not depend on what else the machine is doing.
+        Azurite = AzuriteProcess.Find();
         var raw = await RunRawAsync(StorageAccount.Parse(cs), clients, TimeSpan.FromSeconds(seconds));
         await using var server = await ServerUnderTest.StartAsync("bench" + Guid.NewGuid().ToString("N")[..8]);
         var api = await RunServerAsync(server, clients, TimeSpan.FromSeconds(seconds));
@@ -42,13 +44,26 @@ internal static class CasesBenchmark
         return 0;
     }
 
-    private sealed record Result(double Rate, List<double> All, Dictionary<string, List<double>> ByKind, int Errors);
+    private sealed record Result(double Rate, List<double> All, Dictionary<string, List<double>> ByKind, int Errors, int Count)
+    {
+        /// <summary>CPU milliseconds per action of Azurite and of the server process (null for the raw phase).</summary>
+        public double? AzuriteCpuMs { get; init; }
+        public double? ServerCpuMs { get; init; }
+    }
 
     private static void Print(string title, Result r)
     {
         Console.WriteLine($"{title}: {r.Rate:F0} actions/s, p50 {Percentile(r.All, 0.5):F1} ms, p99 {Percentile(r.All, 0.99):F1} ms, errors {r.Errors}");
+        if (r.AzuriteCpuMs is { } az) Console.WriteLine($"    CPU per action: Azurite {az:F2} ms" + (r.ServerCpuMs is { } sv ? $", server {sv:F2} ms" : ""));
         foreach (var (kind, list) in r.ByKind.OrderBy(k => k.Key))
             Console.WriteLine($"    {kind,-8} n={list.Count,6}  p50 {Percentile(list, 0.5),6:F1} ms  p99 {Percentile(list, 0.99),6:F1} ms");
+    }
+
+    private static double Cpu(Process? process)
+    {
+        if (process is null) return double.NaN;
+        process.Refresh();
+        return process.TotalProcessorTime.TotalMilliseconds;
     }
 
     private static double Percentile(List<double> values, double p)
@@ -58,8 +73,12 @@ internal static class CasesBenchmark
         return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
     }
 
-    private static async Task<Result> MeasureAsync(int clients, TimeSpan duration, Func<int, int, Task> action)
+    private static Process? Azurite;
+
+    private static async Task<Result> MeasureAsync(int clients, TimeSpan duration, Func<int, int, Task> action, int? serverPid = null)
     {
+        using var server = serverPid is { } pid ? Process.GetProcessById(pid) : null;
+        var (az0, sv0) = (Cpu(Azurite), Cpu(server));
         var samples = new ConcurrentBag<(string Kind, double Ms)>();
         var errors = 0;
         var stop = Stopwatch.StartNew();
@@ -79,7 +98,11 @@ internal static class CasesBenchmark
         }));
         var elapsed = stop.Elapsed.TotalSeconds;
         var all = samples.Select(s => s.Ms).ToList();
-        return new Result(all.Count / elapsed, all, samples.GroupBy(s => s.Kind).ToDictionary(g => g.Key, g => g.Select(s => s.Ms).ToList()), errors);
+        return new Result(all.Count / elapsed, all, samples.GroupBy(s => s.Kind).ToDictionary(g => g.Key, g => g.Select(s => s.Ms).ToList()), errors, all.Count)
+        {
+            AzuriteCpuMs = Azurite is null ? null : (Cpu(Azurite) - az0) / all.Count,
+            ServerCpuMs = server is null ? null : (Cpu(server) - sv0) / all.Count,
+        };
     }
 
     private static async Task<Result> RunServerAsync(ServerUnderTest server, int clients, TimeSpan duration)
@@ -121,7 +144,7 @@ internal static class CasesBenchmark
             }
             if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
             await response.Content.LoadIntoBufferAsync();
-        });
+        }, server.ProcessId);
     }
 
     /// <summary>The storage work of the same actions, straight to Azurite: point read, audit range query, batch, blob put.</summary>

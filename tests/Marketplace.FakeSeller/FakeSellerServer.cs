@@ -17,7 +17,7 @@ namespace Marketplace.FakeSeller;
 /// <c>signature/timestamp/nonce</c>) and Kit signature (<c>x-sign</c> headers) with its own Java-demo-style code,
 /// rejects stale timestamps (60 s) and reused nonces with 000001, records every request, and answers per scenario like
 /// an idempotent seller: the same orderId + orderLineId always gets the same instanceId (the first businessId).
-/// <para>Routes: <c>POST /saasproduce</c> (base activities) and <c>POST [/saasproduce]/produceAPI/v2/{kit activity}</c>.</para>
+/// <para>Routes: <c>POST /saasproduce</c> (base activities, License 2.0 code calls included) and <c>POST [/saasproduce]/produceAPI/v2/{kit activity}</c>.</para>
 /// </summary>
 public sealed partial class FakeSellerServer : IAsyncDisposable
 {
@@ -384,7 +384,7 @@ public sealed partial class FakeSellerServer : IAsyncDisposable
 
         var orderId = Str(root, "orderId");
         var instanceIds = (Str(root, "instanceId") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
-        var scenario = ScenarioFor(activity, orderId, instanceIds);
+        var scenario = ScenarioFor(activity, LicenseOrder(Str(root, "license")) ?? orderId, instanceIds);
 
         switch (scenario.Kind)
         {
@@ -518,6 +518,9 @@ public sealed partial class FakeSellerServer : IAsyncDisposable
                         ? InProgress(null)
                         : Result("000000", "success");
                 }
+
+                case "refreshLicenseCode" or "updateLicenseCodeStatus" or "releaseLicenseCode":
+                    return LicenseBusiness(activity, root);
 
                 case "changeInstanceCheck":
                     return instanceId is not null && _instances.ContainsKey(instanceId)

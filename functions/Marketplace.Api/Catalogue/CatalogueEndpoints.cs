@@ -2,6 +2,8 @@ using Marketplace.Api.Idempotency;
 using Marketplace.Api.Identity;
 using Marketplace.Core.Catalogue;
 using Marketplace.Core.Common;
+using Marketplace.Core.Licenses;
+using Marketplace.Core.Supervision;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -14,7 +16,8 @@ public static class CatalogueEndpoints
     public sealed record CreateProductRequest(string? Name, string? DeliveryType, string? ChargingMode, string? UsageBilling);
     public sealed record ShippingRequest(string? Recipient, string? Phone, string? Address);
     public sealed record PlaceOrderRequest(string? ProductId, string? Scenario, int? PeriodMonths, ShippingRequest? Shipping);
-    public sealed record OrderCreated(string OrderId, string OrderLineId, string? CaseId, string? InstanceId);
+    /// <summary>The placed order; <c>licenseId</c> names the license code of a License 2.0 order (GET /api/licenses/{licenseId}).</summary>
+    public sealed record OrderCreated(string OrderId, string OrderLineId, string? CaseId, string? InstanceId, string? LicenseId);
     public sealed record ProductCreatedResponse(string ProductId);
 
     public static IEndpointRouteBuilder MapCatalogue(this IEndpointRouteBuilder app)
@@ -46,7 +49,8 @@ public static class CatalogueEndpoints
             var buyer = http.Require(Role.Buyer);
             var shipping = body.Shipping is { } s ? new Shipping(s.Recipient ?? "", s.Phone ?? "", s.Address ?? "") : null;
             var order = await catalogue.PlaceOrderAsync(buyer, body.ProductId, body.Scenario, body.PeriodMonths, shipping, IdempotentRequest.IdOf(http), ct);
-            return Results.Created($"/api/orders/{order.OrderId}", new OrderCreated(order.OrderId, order.OrderLineId, order.CaseId, order.InstanceId));
+            var licenseId = order.Flow == FlowVariant.License2 ? LicenseRules.IdFor(order.OrderId) : null;
+            return Results.Created($"/api/orders/{order.OrderId}", new OrderCreated(order.OrderId, order.OrderLineId, order.CaseId, order.InstanceId, licenseId));
         }).WithSummary("Place an order (buyer), taken as paid: opens the supervision case or queues newInstance");
 
         group.MapGet("/orders/{orderId}", async (string orderId, HttpContext http, CatalogueService catalogue, CancellationToken ct) =>

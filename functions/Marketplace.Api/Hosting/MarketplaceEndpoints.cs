@@ -5,6 +5,7 @@ using Marketplace.Api.HardwareUnsubscribe;
 using Marketplace.Api.Health;
 using Marketplace.Api.Identity;
 using Marketplace.Api.Idempotency;
+using Marketplace.Api.Licenses;
 using Marketplace.Api.Metering;
 using Marketplace.Api.Problems;
 using Marketplace.Api.SellerCalls;
@@ -35,6 +36,7 @@ public static class MarketplaceEndpoints
         app.MapCatalogue();
         app.MapCases();
         app.MapSellerCalls();
+        app.MapLicenses();
         app.MapUsage(env);
         Marketplace.Api.Kit.KitEndpoints.MapKit(app);
         if (env.IsDevelopment()) app.MapDevTokens();

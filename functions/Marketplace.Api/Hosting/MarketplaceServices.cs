@@ -3,6 +3,7 @@ using Marketplace.Api.Assets;
 using Marketplace.Api.HardwareUnsubscribe;
 using Marketplace.Api.Health;
 using Marketplace.Api.Identity;
+using Marketplace.Api.Licenses;
 using Marketplace.Api.SellerCalls;
 using Marketplace.Api.Metering;
 using Marketplace.Core.Catalogue;
@@ -74,6 +75,7 @@ public static class MarketplaceServices
         services.AddSingleton<ITickHandler, CaseTickHandler>();
         services.AddSingleton<IOutboxHandler, OrderSupervisionEndedHandler>();
         services.AddSellerCalls(config); // seller calls, SaaS instances, key rotation, order query, notifications, dial tests
+        services.AddLicenseCodes(); // License 2.0 codes: issue, activation by sellers' servers, refresh/status/release calls
         services.AddMetering(config);
         Marketplace.Api.Kit.KitEndpoints.AddKit(services); // federated Kit sync calls
 

@@ -3,6 +3,7 @@ using Marketplace.Api.SellerCalls;
 using Marketplace.Core.Common;
 using Marketplace.Core.Kit;
 using Marketplace.Core.Work;
+using Marketplace.Storage.Kit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -24,6 +25,8 @@ public static class KitEndpoints
     {
         services.AddSingleton<KitService>();
         services.AddSingleton<IOutboxHandler, KitCallChangedHandler>();
+        services.AddSingleton<IKitUserDirectory, TableKitUserDirectory>();
+        services.AddSingleton<IOutboxHandler, KitUsersChangedHandler>();
         services.AddSingleton(new StoredKind(KitService.Bindings.Kind));
         services.AddSingleton(new StoredKind(KitService.Keys.Kind));
         return services;
@@ -61,16 +64,16 @@ public static class KitEndpoints
 
         g.MapPost("/users", async (string bindingId, UsersRequest body, HttpContext http, KitService kit, CancellationToken ct) =>
             Accepted(await kit.ChangeUsersAsync(bindingId, http.Require(Role.Buyer), Users(body), KitFlags.Add, ct)))
-            .WithSummary("Authorize users (authSync flag 1, asynchronously, at most 500 users per call)");
+            .WithSummary("Authorize users (authSync flag 1, asynchronously: one call per batch of at most 500 users; at most 5,000 users per request)").UserChange();
         g.MapPut("/users", async (string bindingId, UsersRequest body, HttpContext http, KitService kit, CancellationToken ct) =>
             Accepted(await kit.ChangeUsersAsync(bindingId, http.Require(Role.Buyer), Users(body), KitFlags.Modify, ct)))
-            .WithSummary("Modify authorized users (authSync flag 2)");
+            .WithSummary("Modify authorized users (authSync flag 2)").UserChange();
         g.MapPost("/users/revoke", async (string bindingId, UserNamesRequest body, HttpContext http, KitService kit, CancellationToken ct) =>
             Accepted(await kit.ChangeUsersAsync(bindingId, http.Require(Role.Buyer), Names(body), KitFlags.Revoke, ct)))
-            .WithSummary("Revoke users' authorization (authSync flag 3)");
+            .WithSummary("Revoke users' authorization (authSync flag 3)").UserChange();
         g.MapPost("/users/delete", async (string bindingId, UserNamesRequest body, HttpContext http, KitService kit, CancellationToken ct) =>
             Accepted(await kit.ChangeUsersAsync(bindingId, http.Require(Role.Buyer), Names(body), KitFlags.Delete, ct)))
-            .WithSummary("Delete users (authSync flag 0)");
+            .WithSummary("Delete users (authSync flag 0)").UserChange();
 
         g.MapPost("/calls/{callId}/retry", async (string bindingId, string callId, HttpContext http, KitService kit, CancellationToken ct) =>
             CoreJsonResult.Accepted(await kit.RetryAsync(bindingId, callId, http.Require(Role.Buyer, Role.Ops), ct)))
@@ -79,6 +82,10 @@ public static class KitEndpoints
     }
 
     private static IResult Accepted(EnterpriseView view) => CoreJsonResult.Accepted(view);
+
+    /// <summary>A user change answers 202 with the binding; more than <see cref="EnterpriseRules.MaxUsersPerChange"/> users is 413 <c>enterprise.too-many-users</c>.</summary>
+    private static RouteHandlerBuilder UserChange(this RouteHandlerBuilder route) =>
+        route.Produces<EnterpriseView>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
     private static KitDepartment Dept(DepartmentBody d) => new(d.OrgCode ?? "", d.OrgName ?? "", d.ParentCode ?? "");
 

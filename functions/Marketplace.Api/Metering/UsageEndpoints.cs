@@ -19,7 +19,7 @@ public static class UsageEndpoints
     public sealed record BillRunRequest(string? Granularity);
 
     public sealed record BillRunResponse(
-        BillingGranularity Granularity, int PeriodsSealed, DateTimeOffset? SealedThrough, int BillCount, IReadOnlyList<BillView> Bills);
+        BillingGranularity Granularity, int PeriodsSealed, DateTimeOffset? SealedThrough, int BillCount, IReadOnlyList<Bill> Bills);
 
     public sealed record BillRunStateResponse(
         BillingGranularity Granularity, DateTimeOffset? SealedThrough, DateTimeOffset? Cutoff, DateTimeOffset? RunningSince, DateTimeOffset? LastRunAt);
@@ -48,12 +48,12 @@ public static class UsageEndpoints
         bills.MapGet("", async (string? instanceId, DateTimeOffset? from, DateTimeOffset? to, HttpContext http, UsageBills service, CancellationToken ct) =>
             Results.Ok(await service.ListAsync(http.Require(Role.Seller, Role.Buyer, Role.Ops), instanceId, from, to, ct)))
             .WithSummary("Sealed bills of an instance whose period starts in [from, to) (default: the last 31 days); its seller, its buyer, ops")
-            .Produces<IReadOnlyList<BillView>>();
+            .Produces<IReadOnlyList<Bill>>();
 
         bills.MapGet("/{billId}", async (string billId, HttpContext http, UsageBills service, CancellationToken ct) =>
             Results.Ok(await service.GetAsync(http.Require(Role.Seller, Role.Buyer, Role.Ops), billId, ct)))
             .WithSummary("One sealed bill")
-            .Produces<BillView>();
+            .Produces<Bill>();
 
         bills.MapGet("/{billId}/records", async (string billId, HttpContext http, UsageBills service, CancellationToken ct) =>
             Results.Ok(await service.RecordsAsync(http.Require(Role.Seller, Role.Buyer, Role.Ops), billId, ct)))
@@ -66,7 +66,7 @@ public static class UsageEndpoints
         {
             http.Require(Role.Ops);
             var outcome = await runner.RunAsync(ParseGranularity(body.Granularity), TimeSpan.FromSeconds(30), ct);
-            var views = outcome.Bills.Select(b => BillView.Of(b.Bill)).ToList();
+            var views = outcome.Bills.Select(b => b.Bill).ToList();
             return Results.Ok(new BillRunResponse(outcome.Granularity, outcome.Periods.Count, outcome.SealedThrough, views.Count, views));
         })
         .WithSummary("Run the hourly or daily collection now (ops): seals every closed period not yet sealed, as the timers do; a repeat seals nothing twice")

@@ -43,6 +43,17 @@ public static class Problem
     public static IResult Result(int status, string code, string detail) =>
         Results.Json(Details(status, code, detail), (System.Text.Json.JsonSerializerOptions?)null, ContentType, status);
 
+    /// <summary>A problem with extension members next to <c>code</c> (e.g. a KooGallery <c>error_code</c> for sellers' servers).</summary>
+    public static IResult Result(DomainError error, IReadOnlyDictionary<string, object?> extensions, string? instance = null)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(extensions);
+        var status = StatusOf(error.Kind);
+        var details = Details(status, error.Code, error.Detail, instance);
+        foreach (var (name, value) in extensions) details.Extensions[name] = value;
+        return Results.Json(details, (System.Text.Json.JsonSerializerOptions?)null, ContentType, status);
+    }
+
     public static Task WriteAsync(HttpContext context, int status, string code, string detail)
     {
         context.Response.StatusCode = status;

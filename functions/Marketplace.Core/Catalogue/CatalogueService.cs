@@ -9,7 +9,8 @@ using Microsoft.Extensions.Options;
 namespace Marketplace.Core.Catalogue;
 
 /// <summary>Sellers, products and orders: what a supervision case or a seller call starts from.</summary>
-public sealed class CatalogueService(AggregateRunner runner, SupervisionCases cases, IOptions<SellerCallOptions> callOptions, TimeProvider time)
+public sealed class CatalogueService(
+    AggregateRunner runner, SupervisionCases cases, Licenses.LicenseCodes licenses, IOptions<SellerCallOptions> callOptions, TimeProvider time)
 {
     public static readonly AggregateDefinition<Seller, SellerEvent> Sellers = new()
     {
@@ -32,7 +33,8 @@ public sealed class CatalogueService(AggregateRunner runner, SupervisionCases ca
         Apply = OrderRules.Apply,
         StateName = o => o.Status,
         Tags = OrderInstanceRules.Tags, // buyerId, sellerId, and the instanceId of a SaaS order
-        Outbox = OrderInstanceRules.Outbox, // SaaS orders: the seller calls about the instance (§6.3)
+        // SaaS orders: the seller calls about the instance (§6.3); License 2.0 orders: the license code (§6.2-L2 #1).
+        Outbox = (o, e) => [.. OrderInstanceRules.Outbox(o, e), .. Licenses.LicenseCodes.OrderOutbox(o, e)],
     };
 
     public sealed record SellerRegistration(string SellerId, string AccessKey, string KitKey);
@@ -86,10 +88,10 @@ public sealed class CatalogueService(AggregateRunner runner, SupervisionCases ca
         ?? throw new DomainException(DomainError.NotFound("product.not-found", $"Product {productId} does not exist."));
 
     /// <summary>
-    /// Places an order, taken as paid. A supervised product opens its case at once (§6.1). With a
-    /// <paramref name="requestId"/> (the identity of a request with an Idempotency-Key) the order id comes from it: a
-    /// repeat that runs again after the first attempt died finds that order and, as opening is idempotent, completes the
-    /// job (a case not yet opened is opened) instead of placing a second order.
+    /// Places an order, taken as paid. A supervised product opens its case at once (§6.1), and a License 2.0 product
+    /// issues its code; both are idempotent. With a <paramref name="requestId"/> (the identity of a request with an
+    /// Idempotency-Key) the order id comes from it: a repeat that runs again after the first attempt died (or failed
+    /// between the writes) finds that order and completes the job instead of placing a second order.
     /// </summary>
     public async Task<Order> PlaceOrderAsync(Actor buyer, string? productId, string? scenario, int? periodMonths, Shipping? shipping, string? requestId, CancellationToken ct)
     {
@@ -110,6 +112,8 @@ public sealed class CatalogueService(AggregateRunner runner, SupervisionCases ca
         var result = await runner.ExecuteAsync(Orders, orderId, buyer, (state, _) => OrderRules.Place(state, product, order), ct);
         Throw(result.Error);
         if (result.State!.Flow is not null) await cases.OpenAsync(result.State, ct);
+        // §6.2-L2 #1: the code is issued with the paid order (the order's outbox issues it too, should this step fail).
+        if (result.State.Flow == FlowVariant.License2) await licenses.IssueAsync(result.State, ct);
         return result.State;
     }
 
@@ -140,13 +144,13 @@ public sealed class CatalogueService(AggregateRunner runner, SupervisionCases ca
     private const string Alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
     /// <summary>
-    /// A new order id in KooGallery's shape, <c>CS</c> + 10 digits + 5 letters: the time (yyMMddHHmm) and random letters,
-    /// or, for a request with an identity (see <see cref="PlaceOrderAsync"/>), all 15 characters from its hash, so every
-    /// attempt of that request names the same order.
+    /// A new order id, KooGallery style (e.g. <c>CS2211181819B4LVS</c>): <c>CS</c>, the UTC minute and 5 random characters;
+    /// or, for a request with an identity (see <see cref="PlaceOrderAsync"/>), <c>CS</c> and 15 characters from its hash,
+    /// so every attempt of that request names the same order.
     /// </summary>
-    public static string NewOrderId(DateTimeOffset now, string? requestId)
+    public static string NewOrderId(DateTimeOffset now, string? requestId = null)
     {
-        if (requestId is null) return "CS" + now.ToString("yyMMddHHmm", System.Globalization.CultureInfo.InvariantCulture) + NewId(5);
+        if (requestId is null) return "CS" + now.UtcDateTime.ToString("yyMMddHHmm", System.Globalization.CultureInfo.InvariantCulture) + NewId(5);
         var hash = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(requestId));
         var digits = (BitConverter.ToUInt64(hash, 0) % 10_000_000_000UL).ToString("D10", System.Globalization.CultureInfo.InvariantCulture);
         return "CS" + digits + string.Concat(hash.AsSpan(8, 5).ToArray().Select(b => Alphabet[b % Alphabet.Length]));

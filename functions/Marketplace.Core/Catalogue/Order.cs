@@ -63,6 +63,12 @@ public sealed record OrderSupervisionEnded(string Outcome, DateTimeOffset At, Da
     public override string Action => Outcome == "completed" ? "order.completed" : "order.closed";
 }
 
+/// <summary>License 2.0: the seller activated the order's license code; the validity period starts then (seed 002).</summary>
+public sealed record OrderLicenseActivated(DateTimeOffset ActivatedAt, DateTimeOffset At) : OrderEvent
+{
+    public override string Action => "order.license-activated";
+}
+
 public static class OrderRules
 {
     public static Order Apply(Order? state, OrderEvent e) => e switch
@@ -75,6 +81,12 @@ public static class OrderRules
             ValidFrom = s.ValidFrom,
             // §6.10: the validity period runs from the actual start time (or acceptance) for the bought months.
             ExpiresAt = s.ValidFrom is { } from && state.PeriodMonths is { } months ? from.AddMonths(months) : state.ExpiresAt,
+        },
+        // Seed 002: "the service's actual start time equals the code activation time"; the period runs from it.
+        OrderLicenseActivated a => state! with
+        {
+            ValidFrom = a.ActivatedAt,
+            ExpiresAt = state.PeriodMonths is { } months ? a.ActivatedAt.AddMonths(months) : state.ExpiresAt,
         },
         _ => OrderInstanceRules.Apply(state!, e),
     };
@@ -96,6 +108,16 @@ public static class OrderRules
                                         || s.Recipient.Length > 100 || s.Phone.Length > 32 || s.Address.Length > 500))
             return DomainError.Invalid("validation.failed", "shipping needs recipient (≤100), phone (≤32) and address (≤500).");
         return Decision<OrderEvent>.Accept(new OrderPlaced(order));
+    }
+
+    /// <summary>The order's license code was activated: its actual start time is the activation time. The first activation
+    /// stands; a repeat (or a late message) changes nothing.</summary>
+    public static Decision<OrderEvent> StartLicense(Order? order, DateTimeOffset activatedAt, DateTimeOffset now)
+    {
+        if (order is null) return DomainError.NotFound("order.not-found", "The order does not exist.");
+        if (order.Flow != FlowVariant.License2)
+            return DomainError.Conflict("order.not-license", $"Order {order.OrderId} has no license code ({order.DeliveryType}).");
+        return order.ValidFrom is null ? Decision<OrderEvent>.Accept(new OrderLicenseActivated(activatedAt, now)) : Decision<OrderEvent>.Accept();
     }
 
     public static Decision<OrderEvent> EndSupervision(Order? order, string outcome, DateTimeOffset at, DateTimeOffset? validFrom)

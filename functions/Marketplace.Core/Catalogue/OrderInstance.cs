@@ -127,12 +127,7 @@ public static class OrderInstanceRules
         OrderInstanceFailed f => s with { Status = "failed", FailedReason = f.Why },
         OrderInstanceRetrying => s with { Status = "creating", FailedReason = null },
         OrderAppInfoReceived a => s with { AppInfo = a.AppInfo },
-        InstanceCallQueued q => s with
-        {
-            QueuedCalls = [.. s.QueuedCalls, q.Call],
-            ActiveCallId = s.ActiveCallId ?? q.Call.CallId,
-            InstanceCallCount = s.InstanceCallCount + 1,
-        },
+        InstanceCallQueued q => Push(s, q.Call),
         InstanceCallFinished f => Pop(s, f.CallId),
         OrderRenewed r => s with
         {
@@ -151,10 +146,16 @@ public static class OrderInstanceRules
         _ => throw new ArgumentOutOfRangeException(nameof(e)),
     };
 
+    private static Order Push(Order s, QueuedInstanceCall call)
+    {
+        var (queued, active) = CallQueue.Enqueue(s.QueuedCalls, s.ActiveCallId, call);
+        return s with { QueuedCalls = queued, ActiveCallId = active, InstanceCallCount = s.InstanceCallCount + 1 };
+    }
+
     private static Order Pop(Order s, string callId)
     {
-        var rest = s.QueuedCalls.Where(q => q.CallId != callId).ToList();
-        return s with { QueuedCalls = rest, ActiveCallId = s.ActiveCallId == callId || s.ActiveCallId is null ? rest.FirstOrDefault()?.CallId : s.ActiveCallId };
+        var (rest, active) = CallQueue.Finish(s.QueuedCalls, s.ActiveCallId, callId);
+        return s with { QueuedCalls = rest, ActiveCallId = active };
     }
 
     /// <summary>Which seller calls an order change starts: newInstance on placement, and the head of the instance's queue when it changes.</summary>
@@ -168,8 +169,8 @@ public static class OrderInstanceRules
             case InstanceCallQueued q when after.ActiveCallId == q.Call.CallId:
                 yield return (SellerCallService.CreateTopic, CallMessage(after, q.Call));
                 break;
-            case InstanceCallFinished when after.ActiveCallId is { } head:
-                yield return (SellerCallService.CreateTopic, CallMessage(after, after.QueuedCalls.First(c => c.CallId == head)));
+            case InstanceCallFinished when CallQueue.HeadMessage(after.SellerId, after.ProductId, after.QueuedCalls, after.ActiveCallId, after.OrderId) is { } next:
+                yield return (SellerCallService.CreateTopic, next);
                 break;
             case OrderUpgradeRequested u:
                 yield return (UpgradePlacedTopic, u.UpgradeOrder);
@@ -197,8 +198,7 @@ public static class OrderInstanceRules
         return tags;
     }
 
-    private static CreateSellerCallMessage CallMessage(Order o, QueuedInstanceCall c) =>
-        new(o.SellerId, o.ProductId, c.Activity, c.Body, c.Discriminator, o.OrderId);
+    private static CreateSellerCallMessage CallMessage(Order o, QueuedInstanceCall c) => CallQueue.Message(o.SellerId, o.ProductId, c, o.OrderId);
 
     /// <summary>
     /// Brings the order in line with one of its calls, read from the call itself (so the order in which the call's
@@ -335,12 +335,8 @@ public static class OrderInstanceRules
 
     /// <summary>The n-th call queued by this decision; the discriminator numbers the instance's calls, so a repeated status
     /// (FREEZE, UNFREEZE, FREEZE) is a new call each time.</summary>
-    private static InstanceCallQueued Queue(Order o, int n, SellerRequest request, DateTimeOffset now)
-    {
-        var discriminator = "n" + (o.InstanceCallCount + n).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var callId = new CreateSellerCall(o.SellerId, o.ProductId, request, discriminator).CallId;
-        return new InstanceCallQueued(new QueuedInstanceCall(callId, request.Activity, request.Body, discriminator, now));
-    }
+    private static InstanceCallQueued Queue(Order o, int n, SellerRequest request, DateTimeOffset now) =>
+        new(CallQueue.Entry(o.SellerId, o.ProductId, o.InstanceCallCount, n, request, now));
 
     /// <summary>
     /// A repeat of a renewal, upgrade or unsubscribe already made under this order id: the id comes from the request's

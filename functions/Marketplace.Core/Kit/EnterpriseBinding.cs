@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text.Json;
 using Marketplace.Core.Common;
+using Marketplace.Core.Persistence;
 using Marketplace.Core.SellerCalls;
 using Marketplace.Core.SellerCalls.Protocol;
 
@@ -13,16 +15,21 @@ public sealed record KitDepartment(string OrgCode, string OrgName, string Parent
 
 public sealed record KitUser(string UserName, string Name, string OrgCode, string Role, string? Email = null, string? Mobile = null);
 
-/// <summary>A Kit request waiting its turn: the calls of one tenant go out one at a time, in order.</summary>
-public sealed record QueuedKitCall(int Seq, string Activity, string Body);
+/// <summary>
+/// A Kit request waiting its turn: the calls of one tenant go out one at a time, in order. The body is not kept here
+/// (the snapshot would grow with every queued user): it is in the event that queued the call, audit entry
+/// <paramref name="Event"/>, at <paramref name="Index"/> among that event's requests.
+/// </summary>
+public sealed record QueuedKitCall(int Seq, string Activity, long Event, int Index);
 
 /// <summary>A Kit call sent for the binding (its seller call holds the attempts and the status).</summary>
 public sealed record KitCallRef(int Seq, string CallId, string Activity);
 
 /// <summary>
 /// The enterprise a buyer bound to a federated (联营) SaaS order (§6.9, §7.7): the tenant, the app credential the
-/// platform generated, departments and authorized users, as the platform's own records; plus the Kit calls that tell
-/// the seller about them, serialized per tenant (the next waits until the previous succeeded).
+/// platform generated and the departments, as the platform's own records; plus the Kit calls that tell the seller
+/// about changes, serialized per tenant (the next waits until the previous succeeded). The authorized users are kept
+/// one record per user in the <see cref="IKitUserDirectory"/>, so this snapshot does not grow with them.
 /// </summary>
 public sealed record EnterpriseBinding
 {
@@ -35,11 +42,16 @@ public sealed record EnterpriseBinding
     public required KitTenant Tenant { get; init; }
     public required KitAppCredential App { get; init; }
     public IReadOnlyDictionary<string, KitDepartment> Departments { get; init; } = new Dictionary<string, KitDepartment>();
-    public IReadOnlyDictionary<string, KitUser> Users { get; init; } = new Dictionary<string, KitUser>();
     public DateTimeOffset BoundAt { get; init; }
+
+    /// <summary>How many events the binding has had: the audit sequence of the latest one (the runner writes one audit entry per event).</summary>
+    public long Events { get; init; }
+
     public int NextSeq { get; init; } = 1;
     public IReadOnlyList<QueuedKitCall> Queue { get; init; } = [];
     public string? ActiveCallId { get; init; }
+
+    /// <summary>The latest <see cref="EnterpriseRules.CallsKept"/> calls sent (older ones all succeeded; their seller calls remain).</summary>
     public IReadOnlyList<KitCallRef> Calls { get; init; } = [];
 }
 
@@ -59,9 +71,12 @@ public sealed record DepartmentChanged(KitDepartment Department, int Flag, KitRe
     public override string Action => Flag switch { 0 => "enterprise.department-deleted", 1 => "enterprise.department-created", _ => "enterprise.department-edited" };
 }
 
-public sealed record UsersChanged(IReadOnlyList<KitUser> Users, int Flag, IReadOnlyList<KitRequest> Requests) : KitEvent
+/// <summary>One batch of a user change (at most <see cref="EnterpriseRules.AuthBatch"/> users): one authSync call.</summary>
+public sealed record UsersChanged(IReadOnlyList<KitUser> Users, int Flag, KitRequest Request, int Batch, int Batches) : KitEvent
 {
     public override string Action => Flag switch { 0 => "enterprise.users-deleted", 1 => "enterprise.users-authorized", 2 => "enterprise.users-modified", _ => "enterprise.users-revoked" };
+
+    public override string? Reason => Batches > 1 ? $"batch {Batch} of {Batches}" : null;
 }
 
 /// <summary>The head of the queue went out as a seller call.</summary>
@@ -79,6 +94,9 @@ public sealed record KitCallCompleted(string CallId) : KitEvent
 /// <summary>A Kit request body (activity + canonical body).</summary>
 public sealed record KitRequest(string Activity, string Body);
 
+/// <summary>A batch of a user change for the <see cref="IKitUserDirectory"/>: <paramref name="Seq"/> is the batch's call number, so the latest change of a user wins whatever the order of arrival.</summary>
+public sealed record KitUserChange(string BindingId, int Seq, int Flag, IReadOnlyList<KitUser> Users);
+
 public static class KitFlags
 {
     public const int Delete = 0, Add = 1, Modify = 2, Revoke = 3;
@@ -87,54 +105,96 @@ public static class KitFlags
 /// <summary>The rules of an enterprise binding: validation, the §7.7 bodies and the per-tenant queue.</summary>
 public static class EnterpriseRules
 {
+    /// <summary>authSync carries at most 500 users per call (§7.7).</summary>
     public const int AuthBatch = 500;
-    public const string CallTopicKind = "enterprise";
 
-    public static EnterpriseBinding Apply(EnterpriseBinding? state, KitEvent e) => e switch
+    /// <summary>
+    /// An authSync body is also closed at this many characters, so that every stored copy of one batch (its event,
+    /// the seller call's request and each attempt) stays far below the 1 MiB of a table entity: users with long names,
+    /// e-mail addresses and phone numbers travel in batches of fewer than 500.
+    /// </summary>
+    public const int MaxBatchChars = 40_000;
+
+    /// <summary>The most users one change may name (413 <see cref="TooManyUsers"/>): 10 full authSync batches.</summary>
+    public const int MaxUsersPerChange = 5_000;
+
+    public const string TooManyUsers = "enterprise.too-many-users";
+
+    /// <summary>How many sent calls the binding lists.</summary>
+    public const int CallsKept = 200;
+
+    public static EnterpriseBinding Apply(EnterpriseBinding? state, KitEvent e)
     {
-        EnterpriseBound b => Enqueue(b.Binding, b.Requests),
-        DepartmentChanged d => Enqueue(state! with
+        var s = e switch
         {
-            Departments = d.Flag == KitFlags.Delete
-                ? state.Departments.Where(kv => kv.Key != d.Department.OrgCode).ToDictionary()
-                : new Dictionary<string, KitDepartment>(state.Departments) { [d.Department.OrgCode] = d.Department },
-        }, [d.Request]),
-        UsersChanged u => Enqueue(state! with
-        {
-            Users = u.Flag is KitFlags.Delete or KitFlags.Revoke
-                ? state.Users.Where(kv => !u.Users.Any(x => x.UserName == kv.Key)).ToDictionary()
-                : u.Users.Aggregate(new Dictionary<string, KitUser>(state.Users), (d, x) => { d[x.UserName] = x; return d; }),
-        }, u.Requests),
-        KitCallDispatched c => state! with
-        {
-            Queue = state.Queue.Where(q => q.Seq != c.Seq).ToList(),
-            ActiveCallId = c.CallId,
-            Calls = [.. state.Calls, new KitCallRef(c.Seq, c.CallId, c.Activity)],
-        },
-        KitCallCompleted c => state!.ActiveCallId == c.CallId ? state with { ActiveCallId = null } : state,
-        _ => throw new ArgumentException($"Unknown event {e.GetType().Name}."),
-    };
+            EnterpriseBound b => Enqueue(b.Binding, 1, b.Requests),
+            DepartmentChanged d => Enqueue(state! with
+            {
+                Departments = d.Flag == KitFlags.Delete
+                    ? state.Departments.Where(kv => kv.Key != d.Department.OrgCode).ToDictionary()
+                    : new Dictionary<string, KitDepartment>(state.Departments) { [d.Department.OrgCode] = d.Department },
+            }, state.Events + 1, [d.Request]),
+            UsersChanged u => Enqueue(state!, state!.Events + 1, [u.Request]),
+            KitCallDispatched c => state! with
+            {
+                Queue = state.Queue.Where(q => q.Seq != c.Seq).ToList(),
+                ActiveCallId = c.CallId,
+                Calls = [.. state.Calls.Skip(Math.Max(0, state.Calls.Count + 1 - CallsKept)), new KitCallRef(c.Seq, c.CallId, c.Activity)],
+            },
+            KitCallCompleted c => state!.ActiveCallId == c.CallId ? state with { ActiveCallId = null } : state,
+            _ => throw new ArgumentException($"Unknown event {e.GetType().Name}."),
+        };
+        return s with { Events = (state?.Events ?? 0) + 1 };
+    }
 
-    private static EnterpriseBinding Enqueue(EnterpriseBinding s, IEnumerable<KitRequest> requests)
+    private static EnterpriseBinding Enqueue(EnterpriseBinding s, long eventNumber, IReadOnlyList<KitRequest> requests)
     {
         var seq = s.NextSeq;
-        var queued = requests.Select(r => new QueuedKitCall(seq++, r.Activity, r.Body)).ToList();
+        var queued = requests.Select((r, i) => new QueuedKitCall(seq++, r.Activity, eventNumber, i)).ToList();
         return s with { Queue = [.. s.Queue, .. queued], NextSeq = seq };
     }
 
-    /// <summary>Applies <paramref name="events"/> and, when no call is under way, sends the head of the queue.</summary>
-    public static Decision<KitEvent> WithDispatch(EnterpriseBinding? state, IReadOnlyList<KitEvent> events)
+    /// <summary>The requests an event queued, in queue order.</summary>
+    public static IReadOnlyList<KitRequest> RequestsOf(KitEvent e) => e switch
+    {
+        EnterpriseBound b => b.Requests,
+        DepartmentChanged d => [d.Request],
+        UsersChanged u => [u.Request],
+        _ => [],
+    };
+
+    /// <summary>The request a queued call stands for, read back from the audit data of the event that queued it.</summary>
+    public static KitRequest StoredRequest(QueuedKitCall q, string? auditData)
+    {
+        var stored = auditData is null ? null : JsonSerializer.Deserialize<StoredRequests>(auditData, CoreJson.Options);
+        var requests = stored?.Requests ?? (stored?.Request is { } one ? [one] : []);
+        return q.Index < requests.Count && requests[q.Index].Activity == q.Activity
+            ? requests[q.Index]
+            : throw new InvalidDataException($"Audit entry {q.Event} does not hold the {q.Activity} request of Kit call {q.Seq}.");
+    }
+
+    private sealed record StoredRequests(IReadOnlyList<KitRequest>? Requests, KitRequest? Request);
+
+    /// <summary>
+    /// Applies <paramref name="events"/> and, when no call is under way, sends the head of the queue. The head's body
+    /// is taken from <paramref name="events"/> when one of them queued it, else from <paramref name="loadedHead"/> (read
+    /// by the caller from the audit trail); without either the head waits (the caller dispatches it afterwards).
+    /// </summary>
+    public static Decision<KitEvent> WithDispatch(EnterpriseBinding? state, IReadOnlyList<KitEvent> events, (int Seq, KitRequest Request)? loadedHead = null)
     {
         var after = events.Aggregate(state, (s, e) => Apply(s, e));
         if (after is null || after.ActiveCallId is not null || after.Queue.Count == 0) return Decision<KitEvent>.Accept(events);
         var head = after.Queue[0];
-        return Decision<KitEvent>.Accept([.. events, new KitCallDispatched(head.Seq, CallIdOf(after, head), head.Activity, head.Body)]);
+        var first = (state?.Events ?? 0) + 1; // the event number of events[0]
+        KitRequest? request = head.Event >= first ? RequestsOf(events[(int)(head.Event - first)])[head.Index]
+            : loadedHead is { } l && l.Seq == head.Seq ? l.Request : null;
+        return request is null
+            ? Decision<KitEvent>.Accept(events)
+            : Decision<KitEvent>.Accept([.. events, new KitCallDispatched(head.Seq, CallMessage(after, head.Seq, request.Activity, request.Body).CallId, request.Activity, request.Body)]);
     }
 
     public static CreateSellerCallMessage CallMessage(EnterpriseBinding b, int seq, string activity, string body) =>
         CreateSellerCallMessage.For(b.SellerId, b.ProductId, SellerRequest.FromBody(activity, body), $"{b.BindingId}/{seq.ToString(CultureInfo.InvariantCulture)}", null);
-
-    private static string CallIdOf(EnterpriseBinding b, QueuedKitCall q) => CallMessage(b, q.Seq, q.Activity, q.Body).CallId;
 
     public static IReadOnlyDictionary<string, string> Tags(EnterpriseBinding b)
     {
@@ -160,11 +220,15 @@ public static class EnterpriseRules
     public static DomainError? ValidateUsers(IReadOnlyList<KitUser> users, bool full)
     {
         if (users.Count == 0) return Invalid("At least one user is required.");
+        if (users.Count > MaxUsersPerChange)
+            return new DomainError(ErrorKind.TooLarge, TooManyUsers, $"A change names at most {MaxUsersPerChange} users; this one names {users.Count}. Send it in several requests.");
         if (users.Select(u => u.UserName).Distinct(StringComparer.Ordinal).Count() != users.Count) return Invalid("Each userName may appear once.");
         foreach (var u in users)
         {
             var error = Field("userName", u.UserName, 64)
-                ?? (full ? Field("name", u.Name, 128) ?? (u.Role is "user" or "admin" ? null : Invalid("role must be user or admin.")) : null);
+                ?? (full ? Field("name", u.Name, 128) ?? Optional("orgCode", u.OrgCode, 64)
+                    ?? (u.Role is "user" or "admin" ? null : Invalid("role must be user or admin."))
+                    ?? Optional("email", u.Email, 128) ?? Optional("mobile", u.Mobile, 32) : null);
             if (error is not null) return error;
         }
 
@@ -174,6 +238,9 @@ public static class EnterpriseRules
     private static DomainError? Field(string name, string? value, int max) =>
         string.IsNullOrWhiteSpace(value) ? Invalid($"{name} is required.")
         : value.Length > max ? Invalid($"{name} is longer than {max} characters.") : null;
+
+    private static DomainError? Optional(string name, string? value, int max) =>
+        value is not null && value.Length > max ? Invalid($"{name} is longer than {max} characters.") : null;
 
     private static DomainError Invalid(string detail) => DomainError.Invalid("validation.failed", detail);
 
@@ -201,12 +268,35 @@ public static class EnterpriseRules
         ("instanceId", b.InstanceId), ("tenantId", b.Tenant.TenantId), ("orgCode", d.OrgCode), ("orgName", d.OrgName),
         ("parentCode", d.ParentCode), ("flag", flag), ("testFlag", 0), ("timeStamp", TimeStamp(now)));
 
-    /// <summary>authSync in batches of at most <see cref="AuthBatch"/> users.</summary>
-    public static IReadOnlyList<KitRequest> AuthSync(EnterpriseBinding b, IReadOnlyList<KitUser> users, int flag, DateTimeOffset now) =>
-        users.Chunk(AuthBatch).Select(batch => Body(SellerActivities.AuthSync,
+    /// <summary>
+    /// A user change as one <see cref="UsersChanged"/> per authSync call, in order: each batch holds at most
+    /// <see cref="AuthBatch"/> users and at most <see cref="MaxBatchChars"/> characters of body.
+    /// </summary>
+    public static IReadOnlyList<UsersChanged> AuthSync(EnterpriseBinding b, IReadOnlyList<KitUser> users, int flag, DateTimeOffset now)
+    {
+        var batches = new List<List<KitUser>>();
+        var chars = 0;
+        foreach (var u in users)
+        {
+            var length = CanonicalJson.Serialize(UserJson(u)).Length + 1;
+            if (batches.Count == 0 || batches[^1].Count == AuthBatch || chars + length > MaxBatchChars - Envelope)
+            {
+                batches.Add([]);
+                chars = 0;
+            }
+
+            batches[^1].Add(u);
+            chars += length;
+        }
+
+        return batches.Select((batch, i) => new UsersChanged(batch, flag, Body(SellerActivities.AuthSync,
             ("instanceId", b.InstanceId), ("tenantId", b.Tenant.TenantId), ("appId", b.App.AppId),
             ("userList", batch.Select(UserJson).ToList()), ("currentSyncTime", TimeStamp(now)),
-            ("flag", flag), ("testFlag", 0), ("timeStamp", TimeStamp(now)))).ToList();
+            ("flag", flag), ("testFlag", 0), ("timeStamp", TimeStamp(now))), i + 1, batches.Count)).ToList();
+    }
+
+    /// <summary>Room left in an authSync body for everything but the users (ids of at most 64 characters each, times, flags).</summary>
+    private const int Envelope = 1_000;
 
     private static Dictionary<string, object?> UserJson(KitUser u)
     {

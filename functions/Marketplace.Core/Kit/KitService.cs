@@ -18,8 +18,8 @@ public sealed record KitPublicKeyRegistered(KitPublicKey Key) : IDomainEvent
     public string? Reason => null;
 }
 
-/// <summary>The binding as shown to the administrator, with the state of each Kit call.</summary>
-public sealed record EnterpriseView(EnterpriseBinding Binding, IReadOnlyList<KitCallView> Calls, string? ClientSecret = null);
+/// <summary>The binding as shown to the administrator, with the state of each Kit call; the authorized users only when read (GET).</summary>
+public sealed record EnterpriseView(EnterpriseBinding Binding, IReadOnlyList<KitCallView> Calls, string? ClientSecret = null, IReadOnlyList<KitUser>? Users = null);
 
 public sealed record KitCallView(int Seq, string CallId, string Activity, string Status, int Attempts, string? ParkedReason);
 
@@ -27,14 +27,18 @@ public sealed record KitCallView(int Seq, string CallId, string Activity, string
 /// Federated (联营) Kit sync use cases (§6.9, §7.3, §7.7): the seller registers its RSA public key; the buyer, as the
 /// enterprise administrator, binds the app, keeps departments and user authorizations; each change becomes Kit calls,
 /// sent one at a time per tenant through the seller-call machinery (which parks a Kit call at its first failure and
-/// notifies the seller); the administrator retries a parked call.
+/// notifies the seller); the administrator retries a parked call. A user change is cut into authSync batches, each
+/// committed on its own (one event, one call, one directory change), so no stored row grows with the size of a change.
 /// </summary>
-public sealed class KitService(AggregateRunner runner, IAggregateStore store, SellerCallService calls, TimeProvider time)
+public sealed class KitService(AggregateRunner runner, IAggregateStore store, SellerCallService calls, IKitUserDirectory directory, TimeProvider time)
 {
     public const int MinKeyBits = 3072;
 
     /// <summary>A Kit seller call succeeded, parked or was retried (payload <see cref="SellerCallChangedMessage"/>).</summary>
     public const string CallTopic = "kit.call-changed";
+
+    /// <summary>A batch of a user change, for the user directory (payload <see cref="KitUserChange"/>): the backstop of the write made right after the commit.</summary>
+    public const string UsersTopic = "kit.users-changed";
 
     public static readonly AggregateDefinition<KitPublicKey, KitPublicKeyRegistered> Keys = new()
     {
@@ -49,9 +53,13 @@ public sealed class KitService(AggregateRunner runner, IAggregateStore store, Se
         Apply = EnterpriseRules.Apply,
         StateName = b => b.ActiveCallId is null ? "idle" : "syncing",
         Tags = EnterpriseRules.Tags,
-        Outbox = (b, e) => e is KitCallDispatched d
-            ? [(SellerCallService.CreateTopic, (object)EnterpriseRules.CallMessage(b, d.Seq, d.Activity, d.Body))]
-            : [],
+        Outbox = (b, e) => e switch
+        {
+            KitCallDispatched d => [(SellerCallService.CreateTopic, EnterpriseRules.CallMessage(b, d.Seq, d.Activity, d.Body))],
+            UsersChanged u => [(UsersTopic, new KitUserChange(b.BindingId, b.NextSeq - 1, u.Flag, u.Users))],
+            _ => [],
+        },
+        Json = CoreJson.Compact, // bodies are stored: escaping only what JSON needs keeps each copy short
     };
 
     public async Task<KitPublicKey> RegisterPublicKeyAsync(string sellerId, Actor actor, string? pem, CancellationToken ct)
@@ -136,7 +144,8 @@ public sealed class KitService(AggregateRunner runner, IAggregateStore store, Se
         return await ViewAsync(result.State!, ct) with { ClientSecret = secret };
     }
 
-    public async Task<EnterpriseView> GetAsync(string bindingId, Actor actor, CancellationToken ct) => await ViewAsync(await LoadAsync(bindingId, actor, ct), ct);
+    public async Task<EnterpriseView> GetAsync(string bindingId, Actor actor, CancellationToken ct) =>
+        await ViewAsync(await LoadAsync(bindingId, actor, ct), ct) with { Users = await directory.ListAsync(bindingId, ct) };
 
     public Task<EnterpriseView> ChangeDepartmentAsync(string bindingId, Actor actor, KitDepartment department, int flag, CancellationToken ct) =>
         ActAsync(bindingId, actor, (b, now) =>
@@ -158,16 +167,34 @@ public sealed class KitService(AggregateRunner runner, IAggregateStore store, Se
             }
         }, ct);
 
-    public Task<EnterpriseView> ChangeUsersAsync(string bindingId, Actor actor, IReadOnlyList<KitUser> users, int flag, CancellationToken ct) =>
-        ActAsync(bindingId, actor, (b, now) =>
+    /// <summary>
+    /// Authorizes, modifies, deletes or revokes users: one authSync call per batch (<see cref="EnterpriseRules.AuthSync"/>),
+    /// each batch committed on its own and then written to the user directory. A change fails as a whole only before
+    /// its first batch; a failure later leaves the earlier batches queued, and sending the change again is harmless
+    /// (the seller treats repeated adds and deletes as no-ops, §7.7).
+    /// </summary>
+    public async Task<EnterpriseView> ChangeUsersAsync(string bindingId, Actor actor, IReadOnlyList<KitUser> users, int flag, CancellationToken ct)
+    {
+        var binding = await LoadAsync(bindingId, actor, ct);
+        var full = flag is KitFlags.Add or KitFlags.Modify;
+        Throw(EnterpriseRules.ValidateUsers(users, full));
+        var known = await directory.FindAsync(bindingId, users.Select(u => u.UserName).ToList(), ct);
+        if (flag == KitFlags.Modify && users.FirstOrDefault(u => !known.ContainsKey(u.UserName)) is { } missing)
+            Throw(DomainError.NotFound("enterprise.user-not-found", $"User {missing.UserName} is not authorized."));
+        var sent = full ? users : users.Select(u => known.GetValueOrDefault(u.UserName) ?? u).ToList();
+
+        var state = binding;
+        foreach (var batch in EnterpriseRules.AuthSync(binding, sent, flag, time.GetUtcNow()))
         {
-            var full = flag is KitFlags.Add or KitFlags.Modify;
-            if (EnterpriseRules.ValidateUsers(users, full) is { } error) return error;
-            if (flag == KitFlags.Modify && users.FirstOrDefault(u => !b.Users.ContainsKey(u.UserName)) is { } missing)
-                return DomainError.NotFound("enterprise.user-not-found", $"User {missing.UserName} is not authorized.");
-            var sent = full ? users : users.Select(u => b.Users.GetValueOrDefault(u.UserName) ?? u).ToList();
-            return EnterpriseRules.WithDispatch(b, [new UsersChanged(sent, flag, EnterpriseRules.AuthSync(b, sent, flag, now))]);
-        }, ct);
+            var result = await runner.ExecuteAsync(Bindings, bindingId, actor, (b, _) => b is null ? NotFound(bindingId) : EnterpriseRules.WithDispatch(b, [batch]), ct);
+            Throw(result.Error);
+            state = result.State!;
+            await directory.ApplyAsync(new KitUserChange(bindingId, state.NextSeq - 1, flag, batch.Users), ct);
+            state = await DispatchWaitingAsync(state, ct);
+        }
+
+        return await ViewAsync(state, ct);
+    }
 
     /// <summary>The administrator retries the binding's parked call: a fresh attempt now.</summary>
     public async Task<KitCallView> RetryAsync(string bindingId, string callId, Actor actor, CancellationToken ct)
@@ -185,11 +212,42 @@ public sealed class KitService(AggregateRunner runner, IAggregateStore store, Se
         if (message.Status != SellerCallStatusNames.Wire(SellerCallStatus.Succeeded)) return;
         await foreach (var record in store.QueryAsync(Bindings.Kind, new Dictionary<string, string> { ["activeCallId"] = message.CallId }, ct))
         {
+            // The next call's body is in the audit entry of the event that queued it: read it before deciding.
+            var loaded = (await runner.LoadAsync(Bindings, record.Id, ct))?.State;
+            (int Seq, KitRequest Request)? next = loaded is { Queue.Count: > 0 } && loaded.ActiveCallId == message.CallId ? await HeadAsync(loaded, ct) : null;
             var result = await runner.ExecuteAsync(Bindings, record.Id, Actor.Platform, (b, _) => b is null || b.ActiveCallId != message.CallId
                 ? Decision<KitEvent>.Accept()
-                : EnterpriseRules.WithDispatch(b, [new KitCallCompleted(message.CallId)]), ct);
+                : EnterpriseRules.WithDispatch(b, [new KitCallCompleted(message.CallId)], next), ct);
             Throw(result.Error);
+            if (result.State is not null) await DispatchWaitingAsync(result.State, ct);
         }
+    }
+
+    /// <summary>
+    /// Sends the head of the queue of a binding that is idle (rare: a change queued while the decision that ended the
+    /// previous call had already read the queue). Returns the binding as it now is.
+    /// </summary>
+    private async Task<EnterpriseBinding> DispatchWaitingAsync(EnterpriseBinding binding, CancellationToken ct)
+    {
+        for (var b = binding; ;)
+        {
+            if (b.ActiveCallId is not null || b.Queue.Count == 0) return b;
+            var head = await HeadAsync(b, ct);
+            var result = await runner.ExecuteAsync(Bindings, b.BindingId, Actor.Platform, (s, _) => s is null || s.ActiveCallId is not null || s.Queue.Count == 0
+                ? Decision<KitEvent>.Accept()
+                : EnterpriseRules.WithDispatch(s, [], head), ct);
+            Throw(result.Error);
+            b = result.State ?? b;
+            if (!result.Changed && b.ActiveCallId is null && b.Queue.Count > 0 && b.Queue[0].Seq == head.Seq)
+                throw new InvalidOperationException($"Kit call {head.Seq} of {b.BindingId} could not be sent.");
+        }
+    }
+
+    private async Task<(int Seq, KitRequest Request)> HeadAsync(EnterpriseBinding b, CancellationToken ct)
+    {
+        var head = b.Queue[0];
+        var entry = await store.FindAuditAsync(Bindings.Kind, b.BindingId, head.Event, ct);
+        return (head.Seq, EnterpriseRules.StoredRequest(head, entry?.Data));
     }
 
     private async Task<EnterpriseView> ActAsync(string bindingId, Actor actor, Func<EnterpriseBinding, DateTimeOffset, Decision<KitEvent>> decide, CancellationToken ct)
@@ -197,7 +255,7 @@ public sealed class KitService(AggregateRunner runner, IAggregateStore store, Se
         await LoadAsync(bindingId, actor, ct);
         var result = await runner.ExecuteAsync(Bindings, bindingId, actor, (b, now) => b is null ? NotFound(bindingId) : decide(b, now), ct);
         Throw(result.Error);
-        return await ViewAsync(result.State!, ct);
+        return await ViewAsync(await DispatchWaitingAsync(result.State!, ct), ct);
     }
 
     private async Task<EnterpriseBinding> LoadAsync(string bindingId, Actor actor, CancellationToken ct)
@@ -223,6 +281,15 @@ public sealed class KitService(AggregateRunner runner, IAggregateStore store, Se
     {
         if (error is not null) throw new DomainException(error);
     }
+}
+
+/// <summary>Writes a batch of a user change to the user directory (again: the write after the commit usually did it).</summary>
+public sealed class KitUsersChangedHandler(IKitUserDirectory directory) : IOutboxHandler
+{
+    public string Topic => KitService.UsersTopic;
+
+    public Task HandleAsync(WorkItem item, CancellationToken ct) =>
+        directory.ApplyAsync(JsonSerializer.Deserialize<KitUserChange>(item.Payload!, CoreJson.Options)!, ct);
 }
 
 /// <summary>Moves a binding's queue on when its Kit call succeeded.</summary>

@@ -4,26 +4,6 @@ using Microsoft.Extensions.Options;
 
 namespace Marketplace.Core.Metering;
 
-/// <summary>A bill as the API shows it.</summary>
-public sealed record BillView(
-    string BillId,
-    string InstanceId,
-    string SellerId,
-    string BuyerId,
-    BillingGranularity Granularity,
-    DateTimeOffset PeriodStart,
-    DateTimeOffset PeriodEnd,
-    string PeriodLabel,
-    decimal UsageTotal,
-    int RecordCount,
-    int LateRecordCount,
-    string Sha256,
-    DateTimeOffset SealedAt)
-{
-    public static BillView Of(Bill b) => new(b.BillId, b.InstanceId, b.SellerId, b.BuyerId, b.Granularity, b.PeriodStart, b.PeriodEnd,
-        b.PeriodLabel, b.UsageTotal, b.RecordCount, b.LateRecordCount, b.Sha256, b.SealedAt);
-}
-
 /// <summary>A record sealed into a bill, as the API shows it (times in the push format, UTC).</summary>
 public sealed record BillRecordView(
     string InstanceId,
@@ -39,7 +19,7 @@ public sealed record BillRecordView(
 /// The records of a bill, in the seal's canonical order; <see cref="Verified"/> says that their SHA-256 is the bill's
 /// (the records were read back from storage and hashed again).
 /// </summary>
-public sealed record BillRecordsView(BillView Bill, bool Verified, IReadOnlyList<BillRecordView> Records);
+public sealed record BillRecordsView(Bill Bill, bool Verified, IReadOnlyList<BillRecordView> Records);
 
 /// <summary>Reading bills: the seller and the buyer of the instance see its bills, ops see all; anyone else gets 404.</summary>
 public sealed class UsageBills(IBillLedger bills, IUsageLedger usage, IMeteredInstances instances, IOptions<MeteringOptions> options, TimeProvider time)
@@ -47,7 +27,7 @@ public sealed class UsageBills(IBillLedger bills, IUsageLedger usage, IMeteredIn
     public static readonly TimeSpan DefaultRange = TimeSpan.FromDays(31);
     public static readonly TimeSpan MaxRange = TimeSpan.FromDays(366);
 
-    public async Task<IReadOnlyList<BillView>> ListAsync(Actor actor, string? instanceId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
+    public async Task<IReadOnlyList<Bill>> ListAsync(Actor actor, string? instanceId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(instanceId))
             throw new DomainException(DomainError.BadRequest("validation.failed", "instanceId is required."));
@@ -60,11 +40,11 @@ public sealed class UsageBills(IBillLedger bills, IUsageLedger usage, IMeteredIn
             throw new DomainException(DomainError.BadRequest("validation.failed",
                 $"from must be before to, at most {MaxRange.TotalDays.ToString(CultureInfo.InvariantCulture)} days apart (periods starting in [from, to) are listed)."));
         var list = await bills.ListBillsAsync(instanceId, start, end, ct);
-        return list.Where(b => b.Bill.InstanceId == instanceId).Select(b => BillView.Of(b.Bill)).ToList();
+        return list.Where(b => b.Bill.InstanceId == instanceId).Select(b => b.Bill).ToList();
     }
 
-    public async Task<BillView> GetAsync(Actor actor, string billId, CancellationToken ct) =>
-        BillView.Of((await FindVisibleAsync(actor, billId, ct)).Bill);
+    public async Task<Bill> GetAsync(Actor actor, string billId, CancellationToken ct) =>
+        (await FindVisibleAsync(actor, billId, ct)).Bill;
 
     public async Task<BillRecordsView> RecordsAsync(Actor actor, string billId, CancellationToken ct)
     {
@@ -76,7 +56,7 @@ public sealed class UsageBills(IBillLedger bills, IUsageLedger usage, IMeteredIn
             .Concat(stored.LateRecords.Select(r => new SealedRecord(r, true)));
         var canonical = BillSealer.Canonical(records);
         var verified = canonical.Count == bill.RecordCount && BillSealer.Sha256Of(canonical) == bill.Sha256;
-        return new BillRecordsView(BillView.Of(bill), verified, canonical.Select(r => new BillRecordView(
+        return new BillRecordsView(bill, verified, canonical.Select(r => new BillRecordView(
             r.Record.InstanceId, UsageTime.ToText(r.Record.BeginUtc), UsageTime.ToText(r.Record.EndUtc), UsageTime.ToText(r.Record.RecordTimeUtc),
             r.Record.Value, r.Record.MeteringSn, r.Record.RelatePkgInstance, r.Late)).ToList());
     }

@@ -46,6 +46,9 @@ public interface IAggregateStore
 
     IAsyncEnumerable<AuditEntry> ReadAuditAsync(string kind, string id, CancellationToken ct);
 
+    /// <summary>One audit entry by its sequence number (1-based), or null.</summary>
+    Task<AuditEntry?> FindAuditAsync(string kind, string id, long sequence, CancellationToken ct);
+
     /// <summary>Every aggregate of a kind whose snapshot carries a deadline (start-up load of the timer heap).</summary>
     IAsyncEnumerable<WakeUp> DeadlinesAsync(string kind, CancellationToken ct);
 
@@ -53,6 +56,9 @@ public interface IAggregateStore
     IAsyncEnumerable<(string AggregateId, OutboxMessage Message)> PendingOutboxAsync(string kind, CancellationToken ct);
 
     Task MarkDispatchedAsync(string kind, string aggregateId, string messageId, CancellationToken ct);
+
+    /// <summary>An outbox row not yet marked dispatched, or null (a payload too long for the work queue is read from here).</summary>
+    Task<OutboxMessage?> FindOutboxAsync(string kind, string aggregateId, string messageId, CancellationToken ct);
 
     /// <summary>Snapshots of a kind whose tags match every given tag value (null tags: all).</summary>
     IAsyncEnumerable<AggregateRecord> QueryAsync(string kind, IReadOnlyDictionary<string, string>? tags, CancellationToken ct);

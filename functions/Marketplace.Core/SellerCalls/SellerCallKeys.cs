@@ -27,7 +27,8 @@ public static class SellerCallKeys
 
     /// <summary>
     /// The call id of a request. The qualifier is the <c>scene</c> (refreshInstance) or <c>status</c> (updateInstanceStatus),
-    /// followed by <paramref name="discriminator"/> when given. Activities without an order add the instanceId.
+    /// followed by <paramref name="discriminator"/> when given. Activities without an order add the instanceId (license-code
+    /// calls: the license code).
     /// Repeatable activities (updateInstanceStatus FREEZE after UNFREEZE after FREEZE, Kit syncs) need a discriminator
     /// naming the cause (e.g. the id of the event that froze the instance); without one, a Kit call is keyed by its body.
     /// The <c>businessId</c> of newInstance never takes part.
@@ -38,8 +39,8 @@ public static class SellerCallKeys
         var body = request.WithoutBusinessId();
         var qualifier = request.Activity switch
         {
-            SellerActivities.RefreshInstance => body.StringField("scene"),
-            SellerActivities.UpdateInstanceStatus => body.StringField("status"),
+            SellerActivities.RefreshInstance or SellerActivities.RefreshLicenseCode => body.StringField("scene"),
+            SellerActivities.UpdateInstanceStatus or SellerActivities.UpdateLicenseCodeStatus => body.StringField("status"),
             _ when request.IsKit && discriminator is null => Convert.ToHexStringLower(SHA256.HashData(CanonicalJson.ToUtf8(body.Body))),
             _ => null,
         };
@@ -49,7 +50,8 @@ public static class SellerCallKeys
         }
 
         var obj = body.ToJsonObject();
-        return For(request.Activity, Str(obj, "orderId"), Str(obj, "orderLineId"), qualifier, Str(obj, "instanceId"));
+        // A license-code call names the code where an instance call names the instance.
+        return For(request.Activity, Str(obj, "orderId"), Str(obj, "orderLineId"), qualifier, Str(obj, "instanceId") ?? Str(obj, "license"));
     }
 
     private static string? Str(JsonObject obj, string name) => obj[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;

@@ -192,7 +192,8 @@ public static class SellerCallMachine
 
         return Decision<ISellerCallEvent>.Accept(new SellerCallCreated(
             c.CallId, now, c.SellerId, c.ProductId, template.Activity, template.Body,
-            template.StringField("orderId"), template.StringField("orderLineId"), template.StringField("instanceId"),
+            // A license-code call is about the code (P40: 000003 "授权码ID不存在" stands for the instance id).
+            template.StringField("orderId"), template.StringField("orderLineId"), template.StringField("instanceId") ?? template.StringField("license"),
             template.IsKit, now + options.RetryWindow, c.OrderRef));
     }
 

@@ -67,6 +67,7 @@ public sealed class SellerCallService
             Tick = (s, now) => SellerCallMachine.Decide(s, TickSellerCall.Instance, now, options.Value),
             Outbox = Outbox,
             Tags = Tags,
+            Json = CoreJson.Compact, // the request body is stored with the call and each attempt: keep every copy short
         };
     }
 
@@ -253,7 +254,11 @@ public sealed class SellerCallService
     {
         if (SellerCallNotice.For(after, e) is { } notice) yield return (NotifyTopic, notice);
         if (after.OrderRef is not null && e is SellerCallSucceeded or SellerCallManuallyDelivered or SellerCallParked or SellerCallRetried)
-            yield return (OrderTopic, new SellerCallChangedMessage(after.OrderRef, after.CallId, after.Activity, SellerCallStatusNames.Wire(after.Status)));
+        {
+            // A license-code call reports to its license code (which keeps the code's call queue), an instance call to its order.
+            var topic = SellerActivities.IsLicense(after.Activity) ? Licenses.LicenseCodes.CallTopic : OrderTopic;
+            yield return (topic, new SellerCallChangedMessage(after.OrderRef, after.CallId, after.Activity, SellerCallStatusNames.Wire(after.Status)));
+        }
         if (after.KitCall && e is SellerCallSucceeded or SellerCallParked or SellerCallRetried)
             yield return (Kit.KitService.CallTopic, new SellerCallChangedMessage(after.OrderRef ?? "", after.CallId, after.Activity, SellerCallStatusNames.Wire(after.Status)));
     }

@@ -43,6 +43,9 @@ public sealed record SupervisionCase
     /// <summary>§6.10: the delivery's actual start time, else the acceptance time; License 2.0: the activation time.</summary>
     public DateTimeOffset? ActualStartTime { get; init; }
 
+    /// <summary>License 2.0: when the buyer received the code (§6.2-L2 #2); the code can be activated from then on.</summary>
+    public DateTimeOffset? LicenseReceivedAt { get; init; }
+
     /// <summary>License 2.0: when the code was activated (§6.2-L2 #3).</summary>
     public DateTimeOffset? LicenseActivatedAt { get; init; }
 

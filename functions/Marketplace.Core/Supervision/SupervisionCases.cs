@@ -32,7 +32,11 @@ public sealed class SupervisionCases(
         Outbox = (s, e) => e switch
         {
             // Seed 003: the order follows a completed case (within 3 hours; here as soon as the outbox is relayed).
+            CaseCompleted or CaseClosed when s.Flow == FlowVariant.License2 =>
+                [(OrderEndedTopic, OrderEnded(s)), (Licenses.LicenseCodes.CaseTopic, new Licenses.LicenseCaseMessage(s.CaseId, s.OrderId))],
             CaseCompleted or CaseClosed or OrderSyncResent => [(OrderEndedTopic, OrderEnded(s))],
+            // License 2.0 (§6.2-L2): the license code (and the order's start time) follow the receipt and the activation.
+            LicenseCodeReceived or LicenseActivated => [(Licenses.LicenseCodes.CaseTopic, new Licenses.LicenseCaseMessage(s.CaseId, s.OrderId))],
             _ => [],
         },
         Tags = s => new Dictionary<string, string>
@@ -57,6 +61,24 @@ public sealed class SupervisionCases(
             (state, now) => state is null ? CaseErrors.NotFound() : SupervisionRules.Decide(state, new ConfirmOrderSync(Actor.Platform), now, options.Value), ct);
         Throw(result.Error);
     }
+
+    /// <summary>
+    /// §6.2-L2 #3 (seed 002), for the seller's activation call: the platform saw the code activated at
+    /// <paramref name="activatedAt"/>. The same <see cref="ActivateLicense"/> command as the operations manager's manual
+    /// record, as the platform; a case whose code was activated already keeps its first activation (no second
+    /// transition). Returns the case after it, or the rules' rejection with the case as it is.
+    /// </summary>
+    public async Task<(SupervisionCase? Case, DomainError? Error)> RecordLicenseActivationAsync(string caseId, DateTimeOffset activatedAt, CancellationToken ct)
+    {
+        var result = await runner.ExecuteAsync(Definition, caseId, Actor.Platform, (state, now) =>
+            state is null ? CaseErrors.NotFound()
+            : state.LicenseActivatedAt is not null ? Decision<CaseEvent>.Accept()
+            : SupervisionRules.Decide(state, new ActivateLicense(Actor.Platform, activatedAt), now, options.Value), ct);
+        return (result.State, result.Error);
+    }
+
+    /// <summary>The case as stored, for other use cases (no visibility check).</summary>
+    public async Task<SupervisionCase?> FindAsync(string caseId, CancellationToken ct) => (await runner.LoadAsync(Definition, caseId, ct))?.State;
 
     /// <summary>Opens the case of a supervised order; opening it again changes nothing.</summary>
     public async Task<string> OpenAsync(Order order, CancellationToken ct)

@@ -59,7 +59,7 @@ public static partial class SupervisionRules
             AcceptanceAccepted x => s with { AcceptedAt = x.At },
             // §6.2 #9 / decisions §16 #12: every buyer rejection counts.
             AcceptanceRejected x => Enter(s with { RejectionCount = s.RejectionCount + 1 }, x.To, x.At),
-            LicenseCodeReceived x => Enter(s, CaseState.LicenseActivation, x.At),
+            LicenseCodeReceived x => Enter(s with { LicenseReceivedAt = x.At }, CaseState.LicenseActivation, x.At),
             // Seed 002: the actual start time of a License 2.0 case is the activation time.
             LicenseActivated x => Enter(s with { LicenseActivatedAt = x.ActivatedAt, ActualStartTime = x.ActivatedAt }, CaseState.SellerUploadProof, x.At),
             ProofUploaded x => ApplyProof(s, x),

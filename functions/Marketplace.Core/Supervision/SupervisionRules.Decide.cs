@@ -258,6 +258,8 @@ public static partial class SupervisionRules
         if (Guard(s, c.Actor, doing, [Role.System, Role.Ops]) is { } denied) return denied;
         if (s.State != CaseState.LicenseActivation) return CaseErrors.NotAllowed(s, doing);
         if (c.ActivatedAt > now) return CaseErrors.Invalid(s, "The activation time lies in the future.");
+        // P39 (real_effect_time): the software cannot take effect before the customer ordered it.
+        if (c.ActivatedAt < s.OrderedAt) return CaseErrors.Invalid(s, "The activation time lies before the order.");
         return Decision<CaseEvent>.Accept(new LicenseActivated(now, c.ActivatedAt));
     }
 

@@ -16,4 +16,9 @@ public sealed class SellerServerFunctions(ApiHttp api)
     [Function("QueryOrderForSeller")]
     public Task<IActionResult> QueryOrderForSeller([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "mkp-openapi-public/global/v1/order/query")] HttpRequest req, [DurableClient] DurableTaskClient durable) =>
         api.RunAsync(req, durable);
+
+    /// <summary><c>POST /api/mkp-openapi-public/global/v1/license/activate</c> (seller server (HMAC)).</summary>
+    [Function("ActivateLicenseCode")]
+    public Task<IActionResult> ActivateLicenseCode([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "mkp-openapi-public/global/v1/license/activate")] HttpRequest req, [DurableClient] DurableTaskClient durable) =>
+        api.RunAsync(req, durable);
 }

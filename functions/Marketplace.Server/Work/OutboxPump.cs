@@ -12,6 +12,8 @@ namespace Marketplace.Server.Work;
 public sealed class OutboxPump(OutboxRelay relay, IEnumerable<StoredKind> kinds, TimeProvider time, ILogger<OutboxPump> logger)
     : BackgroundService, IOutboxDispatcher
 {
+    private const int MaxAttempts = 10;
+
     private readonly Channel<(string Kind, string Id, OutboxMessage Message)> _channel =
         Channel.CreateUnbounded<(string, string, OutboxMessage)>(new UnboundedChannelOptions { SingleReader = false });
 
@@ -42,10 +44,18 @@ public sealed class OutboxPump(OutboxRelay relay, IEnumerable<StoredKind> kinds,
                         await relay.RelayAsync(item.Kind, item.Id, item.Message, ct);
                         return;
                     }
-                    catch (Exception ex) when (!ct.IsCancellationRequested && attempt < 10)
+                    catch (Exception ex) when (!ct.IsCancellationRequested && attempt < MaxAttempts)
                     {
                         logger.LogWarning(ex, "Relaying outbox message {MessageId} of {Kind} {Id} failed (attempt {Attempt})", item.Message.MessageId, item.Kind, item.Id, attempt);
                         await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), time, ct);
+                    }
+                    catch (Exception ex) when (!ct.IsCancellationRequested)
+                    {
+                        // One message that cannot be relayed must not end the pump: an exception escaping ExecuteAsync
+                        // stops the whole host. The row stays in storage; the next start's recovery relays it.
+                        logger.LogError(ex, "Relaying outbox message {MessageId} of {Kind} {Id} failed {Attempts} times; it stays stored until the next start",
+                            item.Message.MessageId, item.Kind, item.Id, attempt);
+                        return;
                     }
                 }
             });

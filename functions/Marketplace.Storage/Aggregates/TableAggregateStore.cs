@@ -50,11 +50,20 @@ public sealed class TableAggregateStore(TableProvisioner tables) : IAggregateSto
         var table = await tables.GetAsync(kind, ct);
         var filter = $"PartitionKey eq {TableFilter.Quote(id)} and RowKey ge '{AuditPrefix}' and RowKey lt 'audit.'";
         await foreach (var e in table.QueryAsync(filter, cancellationToken: ct))
-            yield return new AuditEntry(
-                e.GetInt64("Sequence") ?? 0, e.GetDateTimeOffset("At") ?? default, e.GetString("Actor") ?? "", e.GetString("Role") ?? "",
-                e.GetString("Action") ?? "", e.GetString("FromState"), e.GetString("ToState"), e.GetString("Reason"),
-                ChunkedText.Read(e, "Data"), e.GetString("PreviousHash") ?? "", e.GetString("Hash") ?? "");
+            yield return ToAudit(e);
     }
+
+    public async Task<AuditEntry?> FindAuditAsync(string kind, string id, long sequence, CancellationToken ct)
+    {
+        var table = await tables.GetAsync(kind, ct);
+        var e = await table.GetAsync(id, $"{AuditPrefix}{sequence:D10}", cancellationToken: ct);
+        return e is null ? null : ToAudit(e);
+    }
+
+    private static AuditEntry ToAudit(TableEntity e) => new(
+        e.GetInt64("Sequence") ?? 0, e.GetDateTimeOffset("At") ?? default, e.GetString("Actor") ?? "", e.GetString("Role") ?? "",
+        e.GetString("Action") ?? "", e.GetString("FromState"), e.GetString("ToState"), e.GetString("Reason"),
+        ChunkedText.Read(e, "Data"), e.GetString("PreviousHash") ?? "", e.GetString("Hash") ?? "");
 
     public async IAsyncEnumerable<WakeUp> DeadlinesAsync(string kind, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -68,8 +77,18 @@ public sealed class TableAggregateStore(TableProvisioner tables) : IAggregateSto
     {
         var table = await tables.GetAsync(kind, ct);
         await foreach (var e in table.QueryAsync($"RowKey ge '{OutboxPrefix}' and RowKey lt 'outbox.'", cancellationToken: ct))
-            yield return (e.PartitionKey, new OutboxMessage(e.RowKey[OutboxPrefix.Length..], e.GetString("Topic") ?? "", ChunkedText.Read(e, "Payload") ?? ""));
+            yield return (e.PartitionKey, ToOutbox(e));
     }
+
+    public async Task<OutboxMessage?> FindOutboxAsync(string kind, string aggregateId, string messageId, CancellationToken ct)
+    {
+        var table = await tables.GetAsync(kind, ct);
+        var e = await table.GetAsync(aggregateId, OutboxPrefix + messageId, cancellationToken: ct);
+        return e is null ? null : ToOutbox(e);
+    }
+
+    private static OutboxMessage ToOutbox(TableEntity e) =>
+        new(e.RowKey[OutboxPrefix.Length..], e.GetString("Topic") ?? "", ChunkedText.Read(e, "Payload") ?? "");
 
     public async Task MarkDispatchedAsync(string kind, string aggregateId, string messageId, CancellationToken ct)
     {

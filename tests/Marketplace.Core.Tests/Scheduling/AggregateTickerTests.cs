@@ -14,7 +14,7 @@ public class AggregateTickerTests
         var store = new OneRecordStore();
         var handler = new RecordingTick("case", () => store.Record = store.Record! with { Version = 8, NextDeadline = Due.AddDays(5) });
         store.Record = Record(7, Due);
-        var ticker = new AggregateTicker(new WorkRouter([], [handler]), store);
+        var ticker = new AggregateTicker(new WorkRouter([], [handler], store), store);
 
         var next = await ticker.TickAsync("case", "c1", Due, CancellationToken.None);
 
@@ -26,7 +26,7 @@ public class AggregateTickerTests
     public async Task A_deadline_that_did_not_move_past_the_handled_one_is_not_returned_so_the_timer_cannot_spin()
     {
         var store = new OneRecordStore { Record = Record(7, Due) };
-        var ticker = new AggregateTicker(new WorkRouter([], [new RecordingTick("case", () => { })]), store);
+        var ticker = new AggregateTicker(new WorkRouter([], [new RecordingTick("case", () => { })], store), store);
 
         Assert.Equal(new Deadline(7, null), await ticker.TickAsync("case", "c1", Due, CancellationToken.None));
 
@@ -38,7 +38,7 @@ public class AggregateTickerTests
     public async Task An_aggregate_that_is_gone_or_has_no_deadline_has_no_next_deadline()
     {
         var store = new OneRecordStore();
-        var ticker = new AggregateTicker(new WorkRouter([], [new RecordingTick("case", () => { })]), store);
+        var ticker = new AggregateTicker(new WorkRouter([], [new RecordingTick("case", () => { })], store), store);
         Assert.Equal(Deadline.None, await ticker.TickAsync("case", "c1", Due, CancellationToken.None));
 
         store.Record = Record(4, null);
@@ -48,7 +48,8 @@ public class AggregateTickerTests
     [Fact]
     public async Task A_kind_without_a_tick_handler_fails_so_the_host_retries_and_reports_it()
     {
-        var ticker = new AggregateTicker(new WorkRouter([], []), new OneRecordStore());
+        var store = new OneRecordStore();
+        var ticker = new AggregateTicker(new WorkRouter([], [], store), store);
         await Assert.ThrowsAsync<InvalidOperationException>(() => ticker.TickAsync("case", "c1", Due, CancellationToken.None));
     }
 
@@ -78,6 +79,8 @@ public class AggregateTickerTests
         public IAsyncEnumerable<WakeUp> DeadlinesAsync(string kind, CancellationToken ct) => throw new NotSupportedException();
         public IAsyncEnumerable<(string AggregateId, OutboxMessage Message)> PendingOutboxAsync(string kind, CancellationToken ct) => throw new NotSupportedException();
         public Task MarkDispatchedAsync(string kind, string aggregateId, string messageId, CancellationToken ct) => throw new NotSupportedException();
+        public Task<OutboxMessage?> FindOutboxAsync(string kind, string aggregateId, string messageId, CancellationToken ct) => throw new NotSupportedException();
+        public Task<AuditEntry?> FindAuditAsync(string kind, string id, long sequence, CancellationToken ct) => throw new NotSupportedException();
         public IAsyncEnumerable<AggregateRecord> QueryAsync(string kind, IReadOnlyDictionary<string, string>? tags, CancellationToken ct) => throw new NotSupportedException();
     }
 }

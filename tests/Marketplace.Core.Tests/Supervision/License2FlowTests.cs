@@ -54,6 +54,16 @@ public sealed class License2FlowTests
         Expect.Validation(b.Try(new ActivateLicense(Platform, b.Now.AddHours(1))));
     }
 
+    [Fact(DisplayName = "§6.2-L2 #2–#3 (P39 real_effect_time): the receipt is recorded; an activation before the order is refused (422)")]
+    public void Row3_activation_not_before_the_order()
+    {
+        var b = Open(FlowVariant.License2).Deliver().Accept();
+        Assert.Equal(b.Now, b.State.LicenseReceivedAt);
+        Expect.Validation(b.Try(new ActivateLicense(Platform, OrderedAt.AddSeconds(-1))));
+        b.Activate(OrderedAt);
+        Assert.Equal(OrderedAt, b.State.ActualStartTime);
+    }
+
     [Fact(DisplayName = "§6.2-L2 #4 (seed 002): a standard order completes automatically on the proof")]
     public void Row4_proof_completes_standard_orders()
     {

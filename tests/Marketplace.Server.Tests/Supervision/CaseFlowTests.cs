@@ -187,7 +187,7 @@ public sealed class CaseFlowTests
         Assert.Equal("AwaitingUserAcceptance", State(await Market.OkAsync(m.Seller.PostAsJsonAsync($"/api/cases/{caseId}/delivery", new { }))));
         Assert.Equal("LicenseActivation", State(await m.AcceptAsync(caseId)));
 
-        var activatedAt = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var activatedAt = DateTimeOffset.UtcNow; // not before the order (P39), not in the future
         var activated = await Market.OkAsync(m.Ops.PostAsJsonAsync($"/api/cases/{caseId}/license-activation", new { activatedAt }));
         Assert.Equal("SellerUploadProof", State(activated));
         Assert.Equal(activatedAt.ToUnixTimeMilliseconds(), activated["actualStartTime"]!.GetValue<DateTimeOffset>().ToUnixTimeMilliseconds());

@@ -11,6 +11,11 @@ public static class SellerActivities
     public const string UpgradeInstance = "upgradeInstance";
     public const string ChangeInstanceCheck = "changeInstanceCheck";
 
+    // License 2.0 codes (§10, P35–P37): base interfaces about a license code instead of an instance.
+    public const string RefreshLicenseCode = "refreshLicenseCode";
+    public const string UpdateLicenseCodeStatus = "updateLicenseCodeStatus";
+    public const string ReleaseLicenseCode = "releaseLicenseCode";
+
     public const string TenantSync = "tenantSync";
     public const string ApplicationSync = "applicationSync";
     public const string AuthSync = "authSync";
@@ -18,11 +23,19 @@ public static class SellerActivities
     public const string AllOrgSync = "allOrgSync";
 
     public static IReadOnlyList<string> Base { get; } =
-        [NewInstance, QueryInstance, RefreshInstance, UpdateInstanceStatus, ReleaseInstance, UpgradeInstance, ChangeInstanceCheck];
+    [
+        NewInstance, QueryInstance, RefreshInstance, UpdateInstanceStatus, ReleaseInstance, UpgradeInstance, ChangeInstanceCheck,
+        RefreshLicenseCode, UpdateLicenseCodeStatus, ReleaseLicenseCode,
+    ];
+
+    /// <summary>The License 2.0 code activities (signed and sent like the other base interfaces).</summary>
+    public static IReadOnlyList<string> License { get; } = [RefreshLicenseCode, UpdateLicenseCodeStatus, ReleaseLicenseCode];
 
     public static IReadOnlyList<string> Kit { get; } = [TenantSync, ApplicationSync, AuthSync, SingleOrgSync, AllOrgSync];
 
     public static bool IsBase(string? activity) => activity is not null && Base.Contains(activity, StringComparer.Ordinal);
+
+    public static bool IsLicense(string? activity) => activity is RefreshLicenseCode or UpdateLicenseCodeStatus or ReleaseLicenseCode;
 
     public static bool IsKit(string? activity) => activity is not null && Kit.Contains(activity, StringComparer.Ordinal);
 

@@ -74,6 +74,22 @@ public sealed record SellerRequest
     public static SellerRequest UpgradeInstance(string instanceId, string orderId, string orderLineId, bool test = false) =>
         Base(SellerActivities.UpgradeInstance, test, ("instanceId", instanceId), ("orderId", orderId), ("orderLineId", orderLineId));
 
+    /// <summary><c>refreshLicenseCode</c> (§10, P35): a license code renewed (scene RENEWAL) or a renewal period unsubscribed
+    /// (UNSUBSCRIBE_RENEWAL_PERIOD); <paramref name="orderId"/> is the renewal or unsubscribe order.</summary>
+    public static SellerRequest RefreshLicenseCode(
+        RefreshScene scene, string orderId, string orderLineId, string license, DateTimeOffset expireTime, string? productId = null, bool test = false) =>
+        Base(SellerActivities.RefreshLicenseCode, test,
+            ("scene", scene.ToWire()), ("orderId", orderId), ("orderLineId", orderLineId), ("license", license),
+            ("productId", productId), ("expireTime", FormatExpireTime(expireTime)));
+
+    /// <summary><c>updateLicenseCodeStatus</c> (§10, P36): FREEZE or UNFREEZE a license code.</summary>
+    public static SellerRequest UpdateLicenseCodeStatus(string license, InstanceStatusChange status, bool test = false) =>
+        Base(SellerActivities.UpdateLicenseCodeStatus, test, ("license", license), ("status", status.ToWire()));
+
+    /// <summary><c>releaseLicenseCode</c> (§10, P37); the order ids are given when an unsubscribe released the code.</summary>
+    public static SellerRequest ReleaseLicenseCode(string license, string? orderId = null, string? orderLineId = null, bool test = false) =>
+        Base(SellerActivities.ReleaseLicenseCode, test, ("license", license), ("orderId", orderId), ("orderLineId", orderLineId));
+
     /// <summary><c>changeInstanceCheck</c> (§7.5): before a renewal with a change. <c>productInfo</c> is an object whose
     /// fields are not documented; it is sent with its keys sorted.</summary>
     public static SellerRequest ChangeInstanceCheck(string instanceId, JsonObject productInfo, bool test = false)
@@ -201,6 +217,12 @@ public sealed record SellerRequest
             SellerActivities.UpdateInstanceStatus => Required(obj, "instanceId") ?? OneOf(obj, "status", ["FREEZE", "UNFREEZE"]),
             SellerActivities.ReleaseInstance => Required(obj, "instanceId") ?? Optional(obj, "orderId") ?? Optional(obj, "orderLineId"),
             SellerActivities.UpgradeInstance => Required(obj, "instanceId") ?? Required(obj, "orderId") ?? Required(obj, "orderLineId"),
+            SellerActivities.RefreshLicenseCode =>
+                OneOf(obj, "scene", ["RENEWAL", "UNSUBSCRIBE_RENEWAL_PERIOD"])
+                ?? Required(obj, "orderId") ?? Required(obj, "orderLineId") ?? Required(obj, "license")
+                ?? Optional(obj, "productId") ?? ValidateExpireTime(Str(obj, "expireTime")),
+            SellerActivities.UpdateLicenseCodeStatus => Required(obj, "license") ?? OneOf(obj, "status", ["FREEZE", "UNFREEZE"]),
+            SellerActivities.ReleaseLicenseCode => Required(obj, "license") ?? Optional(obj, "orderId") ?? Optional(obj, "orderLineId"),
             SellerActivities.ChangeInstanceCheck =>
                 Required(obj, "instanceId")
                 ?? (obj["productInfo"] is JsonObject ? null : Invalid("changeInstanceCheck.productInfo is required and must be an object.")),
@@ -280,5 +302,5 @@ public sealed record SellerRequest
     private static DomainError? ValidateExpireTime(string? value) =>
         value is not null && DateTime.TryParseExact(value, "yyyyMMddHHmmss", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
             ? null
-            : Invalid("refreshInstance.expireTime is required as UTC yyyyMMddHHmmss.");
+            : Invalid("expireTime is required as UTC yyyyMMddHHmmss.");
 }
