@@ -161,6 +161,23 @@ public sealed partial class FakeSellerServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The seller creates an order's instance by hand (before delivering it by hand on the platform), or finds the one it
+    /// already created from a newInstance whose answer was lost: returns the instance's id. Later calls about it are
+    /// answered as for any instance.
+    /// </summary>
+    public string CreateInstanceByHand(string orderId, string orderLineId, string instanceId)
+    {
+        lock (_gate)
+        {
+            var key = OrderKey(orderId, orderLineId);
+            if (_instanceByOrder.TryGetValue(key, out var existing)) return existing;
+            _instances[instanceId] = new FakeInstance { InstanceId = instanceId, OrderId = orderId, OrderLineId = orderLineId, FirstBusinessId = instanceId };
+            _instanceByOrder[key] = instanceId;
+            return instanceId;
+        }
+    }
+
     /// <summary>Waits until at least <paramref name="count"/> requests of <paramref name="activity"/> arrived (default timeout 10 s).</summary>
     public Task<IReadOnlyList<ReceivedRequest>> WaitForRequestsAsync(string activity, int count, TimeSpan? timeout = null) =>
         WaitForAsync(r => r.Activity == activity, count, timeout, $"{count} {activity} request(s)");

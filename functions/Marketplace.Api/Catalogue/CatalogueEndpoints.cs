@@ -1,3 +1,4 @@
+using Marketplace.Api.Idempotency;
 using Marketplace.Api.Identity;
 using Marketplace.Core.Catalogue;
 using Marketplace.Core.Common;
@@ -47,7 +48,7 @@ public static class CatalogueEndpoints
         {
             var buyer = http.Require(Role.Buyer);
             var shipping = body.Shipping is { } s ? new Shipping(s.Recipient ?? "", s.Phone ?? "", s.Address ?? "") : null;
-            var order = await catalogue.PlaceOrderAsync(buyer, body.ProductId, body.Scenario, body.PeriodMonths, shipping, ct);
+            var order = await catalogue.PlaceOrderAsync(buyer, body.ProductId, body.Scenario, body.PeriodMonths, shipping, IdempotentRequest.IdOf(http), ct);
             var licenseId = order.Flow == FlowVariant.License2 ? LicenseRules.IdFor(order.OrderId) : null;
             return Results.Created($"/api/orders/{order.OrderId}", new OrderCreated(order.OrderId, order.OrderLineId, order.CaseId, order.InstanceId, licenseId));
         }).WithSummary("Place an order (buyer), taken as paid: opens the supervision case or queues newInstance");

@@ -9,9 +9,11 @@ namespace Marketplace.Api.Idempotency;
 /// <summary>
 /// A POST from a signed-in person may carry <c>Idempotency-Key</c>: the first response (status, type, body) is kept
 /// per caller and key, and a repeat with the same body gets it back unchanged without running again. The same key
-/// with a different body is refused (422), and a repeat while the first is still running gets 409.
+/// with a different body is refused (422), and a repeat while the first is still running gets 409. The running request
+/// renews its claim every few seconds, so a repeat after a crash takes the key over once the claim goes stale
+/// (<see cref="IdempotencyClaims"/>) instead of waiting minutes.
 /// </summary>
-public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStore store)
+public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStore store, TimeProvider time)
 {
     public const string Header = "Idempotency-Key";
     private const int MaxKeyLength = 200;
@@ -54,15 +56,19 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStor
                 return;
         }
 
+        context.Features.Set(new IdempotentRequest(Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(scope + "\n" + key)))));
         var original = context.Response.Body;
         using var buffer = new MemoryStream();
         context.Response.Body = buffer;
+        using var running = new CancellationTokenSource();
+        var renewing = RenewWhileRunningAsync(scope, key, running.Token);
         try
         {
             await next(context);
         }
         catch
         {
+            await StopAsync(running, renewing);
             await store.AbandonAsync(scope, key, CancellationToken.None);
             throw;
         }
@@ -70,6 +76,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStor
         {
             context.Response.Body = original;
         }
+
+        await StopAsync(running, renewing);
 
         var status = context.Response.StatusCode;
         if (status >= 500)
@@ -79,6 +87,35 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStor
                 context.Response.Headers.Location.ToString() is { Length: > 0 } l ? l : null, buffer.ToArray()), CancellationToken.None);
         buffer.Position = 0;
         await buffer.CopyToAsync(original, context.RequestAborted);
+    }
+
+    private async Task RenewWhileRunningAsync(string scope, string key, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(IdempotencyClaims.RenewEvery, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                try
+                {
+                    await store.RenewAsync(scope, key, ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A missed renewal only lets a repeat take the key over sooner; the next tick tries again.
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static async Task StopAsync(CancellationTokenSource running, Task renewing)
+    {
+        if (running.IsCancellationRequested) return;
+        await running.CancelAsync();
+        await renewing;
     }
 
     private static async Task<string> RequestHashAsync(HttpRequest request)

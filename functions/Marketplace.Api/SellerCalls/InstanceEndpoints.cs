@@ -1,3 +1,4 @@
+using Marketplace.Api.Idempotency;
 using Marketplace.Api.Identity;
 using Marketplace.Core.Catalogue;
 using Marketplace.Core.Common;
@@ -19,12 +20,12 @@ public static class InstanceEndpoints
         var orders = app.MapGroup("/api").WithTags("Catalogue and orders");
 
         orders.MapPost("/orders/{orderId}/renewal", async (string orderId, RenewalRequest body, HttpContext http, OrderInstanceService service, CancellationToken ct) =>
-            CoreJsonResult.Accepted(await service.RenewAsync(orderId, http.Require(Role.Buyer), body.ExpireTime, body.ProductId, ct), $"/api/orders/{orderId}"))
+            CoreJsonResult.Accepted(await service.RenewAsync(orderId, http.Require(Role.Buyer), body.ExpireTime, body.ProductId, IdempotentRequest.IdOf(http), ct), $"/api/orders/{orderId}"))
             .WithSummary("Renew a SaaS instance until expireTime: queues refreshInstance RENEWAL (with productId: changeInstanceCheck first, then RENEWAL_CHANGE)");
 
         orders.MapPost("/orders/{orderId}/upgrade", async (string orderId, UpgradeRequest body, HttpContext http, OrderInstanceService service, CancellationToken ct) =>
         {
-            var upgrade = await service.UpgradeAsync(orderId, http.Require(Role.Buyer), body.ProductId, ct);
+            var upgrade = await service.UpgradeAsync(orderId, http.Require(Role.Buyer), body.ProductId, IdempotentRequest.IdOf(http), ct);
             return CoreJsonResult.Created($"/api/orders/{upgrade.OrderId}", new
             {
                 upgrade.OrderId, upgrade.OrderLineId, parentOrderId = upgrade.ParentOrderId, upgrade.InstanceId, upgrade.ProductId, upgrade.Status,
@@ -33,7 +34,7 @@ public static class InstanceEndpoints
 
         orders.MapPost("/orders/{orderId}/unsubscribe", async (string orderId, HttpContext http, OrderInstanceService service, CancellationToken ct) =>
         {
-            var order = await service.UnsubscribeAsync(orderId, http.Require(Role.Buyer), ct);
+            var order = await service.UnsubscribeAsync(orderId, http.Require(Role.Buyer), IdempotentRequest.IdOf(http), ct);
             return CoreJsonResult.Accepted(new { order.OrderId, order.InstanceId, order.Status }, $"/api/orders/{orderId}");
         }).WithSummary("Unsubscribe: the instance is released; queues releaseInstance with the unsubscribe order's ids");
 

@@ -89,16 +89,18 @@ public sealed class CatalogueService(
 
     /// <summary>
     /// Places an order, taken as paid. A supervised product opens its case at once (§6.1), and a License 2.0 product
-    /// issues its code; both are idempotent, so a retry after a failure between the writes completes the job.
+    /// issues its code; both are idempotent. With a <paramref name="requestId"/> (the identity of a request with an
+    /// Idempotency-Key) the order id comes from it: a repeat that runs again after the first attempt died (or failed
+    /// between the writes) finds that order and completes the job instead of placing a second order.
     /// </summary>
-    public async Task<Order> PlaceOrderAsync(Actor buyer, string? productId, string? scenario, int? periodMonths, Shipping? shipping, CancellationToken ct)
+    public async Task<Order> PlaceOrderAsync(Actor buyer, string? productId, string? scenario, int? periodMonths, Shipping? shipping, string? requestId, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(productId)) Throw(DomainError.Invalid("validation.failed", "productId is required."));
         var product = await GetProductAsync(productId!, ct);
         var parsedScenario = Scenarios.Parse(scenario ?? Scenarios.StandardWire)
                              ?? throw new DomainException(DomainError.Invalid("validation.failed", "scenario must be standard, enablementCloud or baseCloud."));
         var now = time.GetUtcNow();
-        var orderId = NewOrderId(now);
+        var orderId = NewOrderId(now, requestId);
         var flow = FlowVariants.ForOrder(product.DeliveryType, isRenewal: false);
         var order = new Order
         {
@@ -109,10 +111,10 @@ public sealed class CatalogueService(
         };
         var result = await runner.ExecuteAsync(Orders, orderId, buyer, (state, _) => OrderRules.Place(state, product, order), ct);
         Throw(result.Error);
-        if (order.Flow is not null) await cases.OpenAsync(order, ct);
+        if (result.State!.Flow is not null) await cases.OpenAsync(result.State, ct);
         // §6.2-L2 #1: the code is issued with the paid order (the order's outbox issues it too, should this step fail).
-        if (order.Flow == FlowVariant.License2) await licenses.IssueAsync(result.State!, ct);
-        return result.State!;
+        if (result.State.Flow == FlowVariant.License2) await licenses.IssueAsync(result.State, ct);
+        return result.State;
     }
 
     public async Task<Order> GetOrderAsync(string orderId, Actor actor, CancellationToken ct)
@@ -139,11 +141,20 @@ public sealed class CatalogueService(
     private static SellerKey NewKey(DateTimeOffset now) =>
         new("K" + NewId(8), "ak" + NewId(40), "kk" + NewId(40), now, null, null);
 
-    /// <summary>A new order id, KooGallery style (e.g. <c>CS2211181819B4LVS</c>): <c>CS</c>, the UTC minute and 5 random characters.</summary>
-    public static string NewOrderId(DateTimeOffset now) =>
-        "CS" + now.UtcDateTime.ToString("yyMMddHHmm", System.Globalization.CultureInfo.InvariantCulture) + NewId(5);
-
     private const string Alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+    /// <summary>
+    /// A new order id, KooGallery style (e.g. <c>CS2211181819B4LVS</c>): <c>CS</c>, the UTC minute and 5 random characters;
+    /// or, for a request with an identity (see <see cref="PlaceOrderAsync"/>), <c>CS</c> and 15 characters from its hash,
+    /// so every attempt of that request names the same order.
+    /// </summary>
+    public static string NewOrderId(DateTimeOffset now, string? requestId = null)
+    {
+        if (requestId is null) return "CS" + now.UtcDateTime.ToString("yyMMddHHmm", System.Globalization.CultureInfo.InvariantCulture) + NewId(5);
+        var hash = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(requestId));
+        var digits = (BitConverter.ToUInt64(hash, 0) % 10_000_000_000UL).ToString("D10", System.Globalization.CultureInfo.InvariantCulture);
+        return "CS" + digits + string.Concat(hash.AsSpan(8, 5).ToArray().Select(b => Alphabet[b % Alphabet.Length]));
+    }
 
     /// <summary>Random upper-case id characters (no 0/O/1/I), from the system's CSPRNG.</summary>
     public static string NewId(int length) => RandomNumberGenerator.GetString(Alphabet, length);

@@ -93,6 +93,10 @@ public static class OrderRules
 
     public static Decision<OrderEvent> Place(Order? existing, Product product, Order order)
     {
+        // The same placement again (an id from the request's identity, a repeat after the first attempt died): done already.
+        if (existing is not null && existing.OrderType is null && existing.BuyerId == order.BuyerId && existing.ProductId == order.ProductId
+            && existing.Scenario == order.Scenario && existing.PeriodMonths == order.PeriodMonths && existing.Shipping == order.Shipping)
+            return Decision<OrderEvent>.Accept();
         if (existing is not null) return DomainError.Conflict("order.exists", $"Order {order.OrderId} already exists.");
         if (product.Frozen)
             return DomainError.Conflict("product.frozen", $"Product {product.ProductId} is frozen and takes no new orders: {product.FrozenReason}");

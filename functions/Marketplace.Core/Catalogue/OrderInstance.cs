@@ -252,6 +252,7 @@ public static class OrderInstanceRules
     /// A frozen instance is unfrozen by its renewal (§6.3).</summary>
     public static Decision<OrderEvent> Renew(Order? o, Actor buyer, DateTimeOffset expireTime, string? newProductId, string renewalOrderId, DateTimeOffset now)
     {
+        if (Done(o, buyer, renewalOrderId)) return Decision<OrderEvent>.Accept();
         if (Guard(o, buyer, ["active", "frozen"], "renewed") is { } error) return error;
         if (expireTime <= now) return DomainError.Invalid("validation.failed", "expireTime must be in the future.");
         if (o!.ExpiresAt is { } current && expireTime <= current)
@@ -275,13 +276,22 @@ public static class OrderInstanceRules
     /// <summary>Upgrade: a new order for <paramref name="target"/>, and upgradeInstance on the same instance.</summary>
     public static Decision<OrderEvent> Upgrade(Order? o, Actor buyer, Product target, string upgradeOrderId, DateTimeOffset now)
     {
+        if (Done(o, buyer, upgradeOrderId)) return Decision<OrderEvent>.Accept();
         if (Guard(o, buyer, ["active"], "upgraded") is { } error) return error;
         if (target.Frozen)
             return DomainError.Conflict("product.frozen", $"Product {target.ProductId} is frozen and takes no new orders: {target.FrozenReason}");
         if (target.SellerId != o!.SellerId || target.DeliveryType != Saas)
             return DomainError.Invalid("validation.failed", "An upgrade must be to another SaaS product of the same seller.");
         if (target.ProductId == o.ProductId) return DomainError.Invalid("validation.failed", "The order already runs this product.");
-        var upgrade = o with
+        var upgrade = UpgradeOrder(o, target, upgradeOrderId, now);
+        return Decision<OrderEvent>.Accept(
+            new OrderUpgradeRequested(upgrade, now),
+            Queue(o, 1, SellerRequest.UpgradeInstance(o.InstanceId!, upgrade.OrderId, upgrade.OrderLineId), now));
+    }
+
+    /// <summary>The upgrade order of <paramref name="o"/> to <paramref name="target"/>, placed at <paramref name="now"/>.</summary>
+    public static Order UpgradeOrder(Order o, Product target, string upgradeOrderId, DateTimeOffset now) =>
+        o with
         {
             OrderId = upgradeOrderId,
             OrderLineId = upgradeOrderId + "-000001",
@@ -299,14 +309,11 @@ public static class OrderInstanceRules
             Changes = [],
             CompletedAt = null,
         };
-        return Decision<OrderEvent>.Accept(
-            new OrderUpgradeRequested(upgrade, now),
-            Queue(o, 1, SellerRequest.UpgradeInstance(o.InstanceId!, upgrade.OrderId, upgrade.OrderLineId), now));
-    }
 
     /// <summary>Unsubscribe: the instance is released, with the unsubscribe order's ids.</summary>
     public static Decision<OrderEvent> Unsubscribe(Order? o, Actor buyer, string unsubscribeOrderId, DateTimeOffset now)
     {
+        if (Done(o, buyer, unsubscribeOrderId)) return Decision<OrderEvent>.Accept();
         if (Guard(o, buyer, ["active", "frozen"], "unsubscribed") is { } error) return error;
         var line = unsubscribeOrderId + "-000001";
         return Decision<OrderEvent>.Accept(
@@ -330,6 +337,14 @@ public static class OrderInstanceRules
     /// (FREEZE, UNFREEZE, FREEZE) is a new call each time.</summary>
     private static InstanceCallQueued Queue(Order o, int n, SellerRequest request, DateTimeOffset now) =>
         new(CallQueue.Entry(o.SellerId, o.ProductId, o.InstanceCallCount, n, request, now));
+
+    /// <summary>
+    /// A repeat of a renewal, upgrade or unsubscribe already made under this order id: the id comes from the request's
+    /// identity (<see cref="CatalogueService.NewOrderId"/>), so a request that runs again after its first attempt died
+    /// changes nothing twice.
+    /// </summary>
+    private static bool Done(Order? o, Actor actor, string changeOrderId) =>
+        o is not null && (actor.Role != Role.Buyer || o.BuyerId == actor.Id) && o.Changes.Any(c => c.OrderId == changeOrderId);
 
     private static DomainError? Guard(Order? o, Actor actor, string[] allowed, string verb)
     {

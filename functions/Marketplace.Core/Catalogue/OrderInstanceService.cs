@@ -39,11 +39,11 @@ public sealed class OrderInstanceService(
     /// 000000 refuses the renewal with 409 <c>order.change-rejected</c> and changes nothing. When the seller allows it,
     /// refreshInstance goes out with scene RENEWAL_CHANGE and the new productId.
     /// </summary>
-    public async Task<RenewalResult> RenewAsync(string orderId, Actor buyer, DateTimeOffset? expireTime, string? productId, CancellationToken ct)
+    public async Task<RenewalResult> RenewAsync(string orderId, Actor buyer, DateTimeOffset? expireTime, string? productId, string? requestId, CancellationToken ct)
     {
         if (expireTime is null) throw new DomainException(DomainError.Invalid("validation.failed", "expireTime is required (an ISO-8601 UTC time)."));
         var order = await LoadAsync(orderId, ct);
-        var renewalOrderId = NewOrderId();
+        var renewalOrderId = NewOrderId(requestId);
         string? newProductId = null;
         if (productId is not null && order is not null && productId != order.ProductId)
         {
@@ -63,12 +63,15 @@ public sealed class OrderInstanceService(
         return new RenewalResult(orderId, renewalOrderId, newProductId is null ? "RENEWAL" : "RENEWAL_CHANGE", result.State!.ExpiresAt!.Value, result.State.Status);
     }
 
-    /// <summary>Upgrades the instance to another product of the seller: a new order (returned) and upgradeInstance with the same instanceId.</summary>
-    public async Task<Order> UpgradeAsync(string orderId, Actor buyer, string? productId, CancellationToken ct)
+    /// <summary>
+    /// Upgrades the instance to another product of the seller: a new order (returned) and upgradeInstance with the same
+    /// instanceId. A repeat of the same request (<paramref name="requestId"/>) returns the upgrade order it placed.
+    /// </summary>
+    public async Task<Order> UpgradeAsync(string orderId, Actor buyer, string? productId, string? requestId, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(productId)) throw new DomainException(DomainError.Invalid("validation.failed", "productId is required."));
         var target = await catalogue.GetProductAsync(productId, ct);
-        var upgradeOrderId = NewOrderId();
+        var upgradeOrderId = NewOrderId(requestId);
         Order? upgrade = null;
         var result = await runner.ExecuteAsync(Orders, orderId, buyer, (state, now) =>
         {
@@ -77,13 +80,20 @@ public sealed class OrderInstanceService(
             return decision;
         }, ct);
         Throw(result.Error);
+        if (upgrade is null)
+        {
+            // Requested already by this request's first attempt: the order names it among its changes.
+            var requested = result.State!.Changes.First(c => c.OrderId == upgradeOrderId);
+            upgrade = await LoadAsync(upgradeOrderId, ct) ?? OrderInstanceRules.UpgradeOrder(result.State, target, upgradeOrderId, requested.At);
+        }
+
         // The outbox creates the upgrade order too (after a crash here); creating it now lets the buyer read it at once.
-        return await PlaceUpgradeAsync(upgrade!, ct);
+        return await PlaceUpgradeAsync(upgrade, ct);
     }
 
-    public async Task<Order> UnsubscribeAsync(string orderId, Actor buyer, CancellationToken ct)
+    public async Task<Order> UnsubscribeAsync(string orderId, Actor buyer, string? requestId, CancellationToken ct)
     {
-        var unsubscribeOrderId = NewOrderId();
+        var unsubscribeOrderId = NewOrderId(requestId);
         var result = await runner.ExecuteAsync(Orders, orderId, buyer,
             (state, now) => OrderInstanceRules.Unsubscribe(state, buyer, unsubscribeOrderId, now), ct);
         Throw(result.Error);
@@ -171,7 +181,8 @@ public sealed class OrderInstanceService(
 
     private async Task<Order?> LoadAsync(string orderId, CancellationToken ct) => (await runner.LoadAsync(Orders, orderId, ct))?.State;
 
-    private string NewOrderId() => CatalogueService.NewOrderId(time.GetUtcNow());
+    /// <summary>The renewal, upgrade or unsubscribe order's id: from the request's identity when it has one, so a repeat changes nothing twice.</summary>
+    private string NewOrderId(string? requestId) => CatalogueService.NewOrderId(time.GetUtcNow(), requestId);
 
     private static void Throw(DomainError? error)
     {

@@ -8,13 +8,13 @@ namespace Marketplace.Storage.Idempotency;
 /// <summary>
 /// Idempotency keys on Tables: one row per caller scope and key (both hashed, so any characters are allowed). The
 /// row is inserted as "started" before the request runs: the insert itself is the lock, so two concurrent repeats
-/// cannot both run. A started row older than <see cref="StaleAfter"/> belonged to a request that died; it is taken over.
+/// cannot both run. The running request renews its row's <c>StartedAt</c>; a started row not renewed for
+/// <see cref="IdempotencyClaims.StaleAfter"/> belonged to a request that died; it is taken over.
 /// </summary>
 public sealed class TableIdempotencyStore(TableProvisioner tables, TimeProvider time) : IIdempotencyStore
 {
     private const string Table = "idempotency";
     private const int MaxChunk = 60_000;
-    public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(2);
 
     public async Task<IdempotencyClaim> BeginAsync(string scope, string key, string requestHash, CancellationToken ct)
     {
@@ -32,7 +32,7 @@ public sealed class TableIdempotencyStore(TableProvisioner tables, TimeProvider 
         if (existing is null) return await BeginAsync(scope, key, requestHash, ct); // abandoned meanwhile
         if (existing.GetString("RequestHash") != requestHash) return new IdempotencyClaim(IdempotencyOutcome.Mismatch);
         if (existing.GetString("State") == "done") return new IdempotencyClaim(IdempotencyOutcome.Replay, ToResponse(existing));
-        if (time.GetUtcNow() - (existing.GetDateTimeOffset("StartedAt") ?? default) < StaleAfter)
+        if (time.GetUtcNow() - (existing.GetDateTimeOffset("StartedAt") ?? default) < IdempotencyClaims.StaleAfter)
             return new IdempotencyClaim(IdempotencyOutcome.InProgress);
         try
         {
@@ -66,6 +66,20 @@ public sealed class TableIdempotencyStore(TableProvisioner tables, TimeProvider 
         for (var i = 0; i * MaxChunk < response.Body.Length; i++)
             e["Body" + i] = response.Body.AsSpan(i * MaxChunk, Math.Min(MaxChunk, response.Body.Length - i * MaxChunk)).ToArray();
         await table.UpsertAsync(e, TableUpdateMode.Replace, ct);
+    }
+
+    public async Task RenewAsync(string scope, string key, CancellationToken ct)
+    {
+        var table = await tables.GetAsync(Table, ct);
+        var (pk, rk) = Keys(scope, key);
+        var existing = await table.GetAsync(pk, rk, ["State"], ct);
+        if (existing?.GetString("State") != "started") return;
+        try
+        {
+            // With the ETag just read: a row completed or taken over meanwhile is left alone.
+            await table.MergeAsync(new TableEntity(pk, rk) { ["StartedAt"] = time.GetUtcNow() }, existing.ETag!, ct);
+        }
+        catch (Exception e) when (e is StoragePreconditionFailedException or StorageNotFoundException) { }
     }
 
     public async Task AbandonAsync(string scope, string key, CancellationToken ct)

@@ -189,4 +189,41 @@ public class OrderInstanceRulesTests
         Assert.Equal("completed", Fold(upgrade, OrderInstanceRules.CompleteUpgrade(upgrade, "call", T0)).Status);
         Assert.False(OrderInstanceRules.IsInstanceOrder(upgrade));
     }
+
+    [Fact]
+    public void A_repeat_under_the_same_order_id_changes_nothing_twice()
+    {
+        // A request that ran again after its first attempt died names its renewal, upgrade or unsubscribe order as the first
+        // attempt did (the id comes from the request's identity): the repeat is accepted and changes nothing.
+        var active = Active(out _);
+        var renewed = Fold(active, OrderInstanceRules.Renew(active, Buyer, T0.AddYears(2), null, "CS9", T0));
+        Assert.Empty(OrderInstanceRules.Renew(renewed, Buyer, T0.AddYears(2), null, "CS9", T0).Events);
+        Assert.Equal("validation.failed", OrderInstanceRules.Renew(renewed, Buyer, T0.AddYears(2), null, "CS10", T0).Error!.Code); // another renewal
+
+        var target = new Product { ProductId = "PD2", SellerId = "seller-1", Name = "Premium", DeliveryType = "saas", ChargingMode = ChargingMode.Period, CreatedAt = T0 };
+        var upgraded = Fold(renewed, OrderInstanceRules.Upgrade(renewed, Buyer, target, "CS7", T0));
+        Assert.Empty(OrderInstanceRules.Upgrade(upgraded, Buyer, target, "CS7", T0).Events);
+
+        var released = Fold(upgraded, OrderInstanceRules.Unsubscribe(upgraded, Buyer, "CS3", T0));
+        Assert.Empty(OrderInstanceRules.Unsubscribe(released, Buyer, "CS3", T0).Events);
+        Assert.Equal("order.invalid-state", OrderInstanceRules.Unsubscribe(released, Buyer, "CS4", T0).Error!.Code);
+        Assert.Equal("order.not-found", OrderInstanceRules.Unsubscribe(released, new Actor("buyer-2", Role.Buyer), "CS3", T0).Error!.Code);
+    }
+
+    [Fact]
+    public void Placing_the_same_order_again_is_accepted_once()
+    {
+        var product = new Product { ProductId = "PD1", SellerId = "seller-1", Name = "Wiki", DeliveryType = "saas", ChargingMode = ChargingMode.Period, CreatedAt = T0 };
+        var order = Placed();
+        Assert.Single(OrderRules.Place(null, product, order).Events);
+        Assert.Empty(OrderRules.Place(order, product, order with { PlacedAt = T0.AddMinutes(3) }).Events); // the same placement, repeated
+        Assert.Equal("order.exists", OrderRules.Place(order, product, order with { BuyerId = "buyer-2" }).Error!.Code);
+        Assert.Equal("order.exists", OrderRules.Place(order, product, order with { PeriodMonths = 24 }).Error!.Code);
+
+        var id = CatalogueService.NewOrderId(T0, "request-1");
+        Assert.Equal(id, CatalogueService.NewOrderId(T0.AddHours(5), "request-1"));
+        Assert.Matches("^CS[0-9]{10}[A-Z2-9]{5}$", id);
+        Assert.NotEqual(id, CatalogueService.NewOrderId(T0, "request-2"));
+        Assert.Matches("^CS2503010800[A-Z2-9]{5}$", CatalogueService.NewOrderId(T0, null));
+    }
 }

@@ -119,6 +119,39 @@ public sealed class FoundationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_repeat_after_the_first_attempt_died_finds_its_order_instead_of_placing_another()
+    {
+        var market = await Market.OpenAsync(_app.ClientAsAsync);
+        var productId = await market.ProductAsync("manualService");
+        async Task<HttpResponseMessage> Order()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders") { Content = JsonContent.Create(new { productId }) };
+            request.Headers.Add("Idempotency-Key", "order-after-a-crash");
+            return await market.Buyer.SendAsync(request);
+        }
+
+        var first = await (await Order()).JsonAsync(201);
+
+        // The process died after placing the order and opening its case, before it stored the answer: the key is left
+        // "started", and a repeat takes it over once the claim is stale (no longer renewed) and runs the request again.
+        var keys = await new Marketplace.Storage.TableProvisioner(Marketplace.Storage.StorageAccount.Parse(TestStorage.ConnectionString), _app.Prefix).GetAsync("idempotency", default);
+        await foreach (var row in keys.QueryAsync(null))
+        {
+            row["State"] = "started";
+            row["StartedAt"] = DateTimeOffset.UtcNow - Marketplace.Core.Persistence.IdempotencyClaims.StaleAfter - TimeSpan.FromSeconds(1);
+            await keys.ReplaceAsync(row, row.ETag!);
+        }
+
+        var again = await Order();
+        Assert.False(again.Headers.Contains("Idempotent-Replayed")); // it ran again
+        var second = await again.JsonAsync(201);
+        Assert.Equal(first["orderId"]!.GetValue<string>(), second["orderId"]!.GetValue<string>());
+        Assert.Equal(first["caseId"]!.GetValue<string>(), second["caseId"]!.GetValue<string>());
+        Assert.Equal(1, (await (await market.Buyer.GetAsync("/api/cases")).JsonAsync())["total"]!.GetValue<int>());
+        Assert.Equal("true", (await Order()).Headers.GetValues("Idempotent-Replayed").Single()); // and its answer is kept now
+    }
+
+    [Fact]
     public async Task Responses_carry_a_correlation_id()
     {
         var client = _app.CreateClient();

@@ -103,4 +103,33 @@ public sealed class TableAggregateStoreTests
         // Another caller with the same key is independent.
         Assert.Equal(IdempotencyOutcome.Started, (await store.BeginAsync("buyer-2|POST|/x", "k1", "h1", default)).Outcome);
     }
+
+    [Fact]
+    public async Task Idempotency_store_keeps_a_renewed_claim_and_takes_over_a_stale_one()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var store = new TableIdempotencyStore(new TableProvisioner(StorageTestEnvironment.Account, StorageTestEnvironment.UniqueName("j")[..10]), clock);
+        var stale = IdempotencyClaims.StaleAfter;
+        Assert.Equal(IdempotencyOutcome.Started, (await store.BeginAsync("buyer-1|POST|/x", "k1", "h1", default)).Outcome);
+
+        // The running request renews its claim: a repeat waits.
+        clock.Now += stale - TimeSpan.FromSeconds(1);
+        await store.RenewAsync("buyer-1|POST|/x", "k1", default);
+        clock.Now += stale - TimeSpan.FromSeconds(1);
+        Assert.Equal(IdempotencyOutcome.InProgress, (await store.BeginAsync("buyer-1|POST|/x", "k1", "h1", default)).Outcome);
+
+        // Its process died: no renewal for longer than StaleAfter, and a repeat takes the key over.
+        clock.Now += TimeSpan.FromSeconds(2);
+        Assert.Equal(IdempotencyOutcome.Started, (await store.BeginAsync("buyer-1|POST|/x", "k1", "h1", default)).Outcome);
+        await store.CompleteAsync("buyer-1|POST|/x", "k1", "h1", new StoredResponse(201, null, null, [1, 2]), default);
+        await store.RenewAsync("buyer-1|POST|/x", "k1", default); // a late renewal leaves a finished key alone
+        clock.Now += stale * 2;
+        Assert.Equal(IdempotencyOutcome.Replay, (await store.BeginAsync("buyer-1|POST|/x", "k1", "h1", default)).Outcome);
+    }
+
+    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
 }
