@@ -1,4 +1,5 @@
 using System.Text;
+using Marketplace.Api.Idempotency;
 using Marketplace.Api.Identity;
 using Marketplace.Api.Limits;
 using Marketplace.Api.Problems;
@@ -64,7 +65,7 @@ public static class LicenseEndpoints
             .Produces<LicenseView>().WithSummary("A license code (LC{orderId}) with its status, expiry, changes, queued calls and timeline");
 
         group.MapPost("/{licenseId}/renewal", async (string licenseId, LicenseRenewalRequest body, HttpContext http, LicenseCodes service, CancellationToken ct) =>
-            Accepted(await service.RenewAsync(licenseId, http.Require(Role.Buyer), body.ExpireTime, body.Scene, ct)))
+            Accepted(await service.RenewAsync(licenseId, http.Require(Role.Buyer), body.ExpireTime, body.Scene, IdempotentRequest.IdOf(http), ct)))
             .Produces<LicenseView>(StatusCodes.Status202Accepted)
             .WithSummary("Buyer renews the code until expireTime (scene RENEWAL; a frozen code is unfrozen) or unsubscribes a renewal period (UNSUBSCRIBE_RENEWAL_PERIOD, an earlier expireTime): queues refreshLicenseCode");
 
@@ -74,7 +75,7 @@ public static class LicenseEndpoints
             .WithSummary("Ops freeze (FREEZE) or unfreeze (UNFREEZE) an activated code: queues updateLicenseCodeStatus");
 
         group.MapPost("/{licenseId}/release", async (string licenseId, LicenseReleaseRequest? body, HttpContext http, LicenseCodes service, CancellationToken ct) =>
-            Accepted(await service.ReleaseAsync(licenseId, http.Require(Role.Buyer, Role.Ops), body?.Reason, ct)))
+            Accepted(await service.ReleaseAsync(licenseId, http.Require(Role.Buyer, Role.Ops), body?.Reason, IdempotentRequest.IdOf(http), ct)))
             .Produces<LicenseView>(StatusCodes.Status202Accepted)
             .WithSummary("Buyer unsubscribes (after the supervision completed; a new unsubscribe order) or ops release an activated code: queues releaseLicenseCode");
 

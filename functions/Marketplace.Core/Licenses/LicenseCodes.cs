@@ -204,7 +204,7 @@ public sealed class LicenseCodes(
     }
 
     /// <summary>The buyer renews the code until <paramref name="expireTime"/> (a renewal order), or unsubscribes a renewal period back to it.</summary>
-    public Task<LicenseView> RenewAsync(string licenseId, Actor buyer, DateTimeOffset? expireTime, string? scene, CancellationToken ct)
+    public Task<LicenseView> RenewAsync(string licenseId, Actor buyer, DateTimeOffset? expireTime, string? scene, string? requestId, CancellationToken ct)
     {
         if (expireTime is null) throw new DomainException(LicenseErrors.Invalid("expireTime is required (an ISO-8601 UTC time)."));
         var parsed = scene switch
@@ -213,7 +213,7 @@ public sealed class LicenseCodes(
             "UNSUBSCRIBE_RENEWAL_PERIOD" => RefreshScene.UnsubscribeRenewalPeriod,
             _ => throw new DomainException(LicenseErrors.Invalid("scene must be RENEWAL or UNSUBSCRIBE_RENEWAL_PERIOD.")),
         };
-        return ActAsync(licenseId, new RenewLicense(buyer, parsed, expireTime.Value, CatalogueService.NewOrderId(time.GetUtcNow())), ct);
+        return ActAsync(licenseId, new RenewLicense(buyer, parsed, expireTime.Value, CatalogueService.NewOrderId(time.GetUtcNow(), requestId)), ct);
     }
 
     /// <summary>Ops freeze or unfreeze the code.</summary>
@@ -229,8 +229,8 @@ public sealed class LicenseCodes(
     }
 
     /// <summary>The buyer unsubscribes (a new unsubscribe order) or ops release the code.</summary>
-    public Task<LicenseView> ReleaseAsync(string licenseId, Actor actor, string? reason, CancellationToken ct) =>
-        ActAsync(licenseId, new ReleaseLicense(actor, actor.Role == Role.Buyer ? CatalogueService.NewOrderId(time.GetUtcNow()) : null, reason), ct);
+    public Task<LicenseView> ReleaseAsync(string licenseId, Actor actor, string? reason, string? requestId, CancellationToken ct) =>
+        ActAsync(licenseId, new ReleaseLicense(actor, actor.Role == Role.Buyer ? CatalogueService.NewOrderId(time.GetUtcNow(), requestId) : null, reason), ct);
 
     /// <summary>Outbox handler body: one of the code's calls changed; the queue follows the call (read from the call itself). Idempotent.</summary>
     public async Task SyncCallAsync(SellerCallChangedMessage message, CancellationToken ct)

@@ -164,6 +164,7 @@ public static class LicenseRules
         var renewal = c.Scene == RefreshScene.Renewal;
         var doing = renewal ? "renewing" : "unsubscribing a renewal period";
         if (c.Actor.Role != Role.Buyer || c.Actor.Id != s.BuyerId) return DomainError.Forbidden($"{(renewal ? "Renewing" : "Unsubscribing a renewal period")} is for the buyer of the order.");
+        if (Done(s, c.OrderId)) return Decision<LicenseEvent>.Accept();
         if (c.Scene is not (RefreshScene.Renewal or RefreshScene.UnsubscribeRenewalPeriod))
             return LicenseErrors.Invalid("scene must be RENEWAL or UNSUBSCRIBE_RENEWAL_PERIOD.");
         if (s.Status is not (LicenseStatus.Alive or LicenseStatus.Frozen)) return LicenseErrors.State(s, doing, "only an activated code that is not released");
@@ -191,6 +192,13 @@ public static class LicenseRules
         return Decision<LicenseEvent>.Accept(events);
     }
 
+    /// <summary>
+    /// A repeat of a renewal or unsubscribe already made under this order id: the id comes from the request's identity
+    /// (<see cref="CatalogueService.NewOrderId"/>), so a request that runs again after its first attempt died changes
+    /// nothing twice.
+    /// </summary>
+    private static bool Done(LicenseCode s, string? orderId) => orderId is not null && s.Changes.Any(x => x.OrderId == orderId);
+
     // §6.8, §10 (P36): FREEZE (expiry beyond the grace, violation) and UNFREEZE (violation lifted) by ops.
     private static Decision<LicenseEvent> DecideStatus(LicenseCode s, ChangeLicenseStatus c, DateTimeOffset now)
     {
@@ -212,6 +220,7 @@ public static class LicenseRules
         var buyer = c.Actor.Role == Role.Buyer;
         if (!(buyer && c.Actor.Id == s.BuyerId) && c.Actor.Role != Role.Ops)
             return DomainError.Forbidden("Releasing a license code is for the buyer of the order (unsubscribe) or operations.");
+        if (buyer && Done(s, c.UnsubscribeOrderId)) return Decision<LicenseEvent>.Accept();
         if (s.Status == LicenseStatus.Released) return LicenseErrors.State(s, doing, "it is released already");
         if (!s.IsActivated) return LicenseErrors.State(s, doing, "a code that was never activated is released when its supervision case closes");
         // P44: while supervised, the order is settled by the case (appeal, close); an unsubscribe comes after the completion.

@@ -141,6 +141,24 @@ public sealed class LicenseRulesTests
         Assert.Equal(app.State.Code, body.GetProperty("license").GetString());
     }
 
+    [Fact(DisplayName = "A renewal or unsubscribe repeated under the same order id (a request retried after a crash) changes nothing twice")]
+    public void Repeat_under_the_same_order_id_is_a_no_op()
+    {
+        var app = new App().Received().Activated();
+        var until = app.State!.ExpireTime!.Value.AddMonths(12);
+        app.Run(new RenewLicense(Buyer, RefreshScene.Renewal, until, "CSR1"));
+        var repeat = app.Decide(new RenewLicense(Buyer, RefreshScene.Renewal, until.AddMonths(12), "CSR1"));
+        Assert.False(repeat.IsRejected);
+        Assert.Empty(repeat.Events);
+        Rejected(app.Decide(new RenewLicense(OtherBuyer, RefreshScene.Renewal, until.AddMonths(12), "CSR1")), ErrorKind.Forbidden, "auth.forbidden");
+
+        app.Succeed(app.Sent[^1]).Completed().Run(new ReleaseLicense(Buyer, "CSX1", null));
+        var again = app.Decide(new ReleaseLicense(Buyer, "CSX1", null));
+        Assert.False(again.IsRejected);
+        Assert.Empty(again.Events);
+        Rejected(app.Decide(new ReleaseLicense(Buyer, "CSX2", null)), ErrorKind.Conflict, LicenseErrors.InvalidState); // a new unsubscribe of a released code
+    }
+
     [Fact(DisplayName = "§6.8: UNFREEZE on renewal; the calls go out one at a time, in order (§7.10)")]
     public void Renewal_of_a_frozen_code_unfreezes_in_order()
     {
