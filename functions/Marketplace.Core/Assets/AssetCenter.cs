@@ -75,7 +75,7 @@ public sealed class AssetCenter(
         long? length, Stream body, CancellationToken ct)
     {
         var (asset, _) = await LoadVisibleAsync(assetId, seller, ct);
-        if (seller.Role != Role.Seller) Throw(DomainError.Forbidden("Modifying an asset is for its seller."));
+        if (seller.Role != Role.Seller) DomainException.ThrowIf(DomainError.Forbidden("Modifying an asset is for its seller."));
         var file = await StoreAsync(assetId, asset.Type, fileName, asset.File.Version + 1, length, body, ct);
         var result = await runner.ExecuteAsync(Definition, assetId, seller,
             (state, now) => AssetRules.Decide(state, new ModifyAsset(seller, file, name, description, dataInfo), now, options.Value), ct);
@@ -119,7 +119,7 @@ public sealed class AssetCenter(
             // Files uploaded since the paths were listed are included: the state decides.
             return AssetRules.Decide(state, new DeleteAsset(actor, state.AllFiles.Select(f => PathOf(assetId, f.FileId)).Union(paths).ToList()), now, options.Value);
         }, ct);
-        Throw(result.Error);
+        DomainException.ThrowIf(result.Error);
     }
 
     /// <summary>The asset's current file (or an earlier version), streamed from Blob storage.</summary>
@@ -138,18 +138,18 @@ public sealed class AssetCenter(
     {
         var product = await OwnProductAsync(seller, productId, ct);
         var ids = (assetIds ?? []).Where(id => !string.IsNullOrWhiteSpace(id)).Distinct(StringComparer.Ordinal).ToList();
-        if (ids.Count == 0 || ids.Count > MaxAssetsPerRequest) Throw(AssetErrors.Invalid($"assetIds must name 1-{MaxAssetsPerRequest} assets."));
+        if (ids.Count == 0 || ids.Count > MaxAssetsPerRequest) DomainException.ThrowIf(AssetErrors.Invalid($"assetIds must name 1-{MaxAssetsPerRequest} assets."));
         // Check every asset before changing any, so a refused one leaves the others as they were.
         foreach (var id in ids)
         {
             var (asset, _) = await LoadVisibleAsync(id, seller, ct);
-            Throw(AssetRules.Decide(asset, new ReferenceAsset(seller, productId), time.GetUtcNow(), options.Value).Error);
+            DomainException.ThrowIf(AssetRules.Decide(asset, new ReferenceAsset(seller, productId), time.GetUtcNow(), options.Value).Error);
         }
         foreach (var id in ids)
         {
             var result = await runner.ExecuteAsync(Definition, id, seller,
                 (state, now) => state is null || !CanSee(state, seller) ? AssetErrors.NotFound(id) : AssetRules.Decide(state, new ReferenceAsset(seller, productId), now, options.Value), ct);
-            Throw(result.Error);
+            DomainException.ThrowIf(result.Error);
         }
         return await ProductAssetsAsync(product, ct);
     }
@@ -159,7 +159,7 @@ public sealed class AssetCenter(
         await OwnProductAsync(seller, productId, ct);
         var result = await runner.ExecuteAsync(Definition, assetId, seller,
             (state, now) => state is null || !CanSee(state, seller) ? AssetErrors.NotFound(assetId) : AssetRules.Decide(state, new UnreferenceAsset(seller, productId), now, options.Value), ct);
-        Throw(result.Error);
+        DomainException.ThrowIf(result.Error);
     }
 
     public async Task<IReadOnlyList<AssetSummary>> ProductAssetsAsync(string productId, CancellationToken ct) =>
@@ -185,7 +185,7 @@ public sealed class AssetCenter(
         var o = options.Value;
         var started = await runner.ExecuteAsync(Definition, assetId, Actor.Platform,
             (state, now) => state is null || state.Status == AssetStatus.Deleted ? Decision<AssetEvent>.Accept() : AssetRules.Decide(state, new StartScan(Actor.Platform, version), now, o), ct);
-        Throw(started.Error);
+        DomainException.ThrowIf(started.Error);
         if (started.State is not { Status: AssetStatus.Scanning } asset || asset.File.Version != version) return;
 
         var findings = new List<ScanFinding>();
@@ -219,7 +219,7 @@ public sealed class AssetCenter(
         }
         var recorded = await runner.ExecuteAsync(Definition, assetId, Actor.Platform,
             (state, now) => state is null || state.Status == AssetStatus.Deleted ? Decision<AssetEvent>.Accept() : AssetRules.Decide(state, new RecordScan(Actor.Platform, version, findings, names), now, o), ct);
-        Throw(recorded.Error);
+        DomainException.ThrowIf(recorded.Error);
         logger.LogInformation("Scanned asset {AssetId} version {Version}: {Count} finding(s)", assetId, version, findings.Count);
     }
 
@@ -243,7 +243,7 @@ public sealed class AssetCenter(
             if (length > AssetFormats.DataFileMaxBytes) errors.Add(AssetFormats.XlsxTooLarge);
             if (errors.Count > 0)
             {
-                Throw(errors[0] == AssetFormats.XlsxOnly
+                DomainException.ThrowIf(errors[0] == AssetFormats.XlsxOnly
                     ? new DomainError(ErrorKind.UnsupportedMediaType, AssetErrors.UnsupportedFormat, string.Join(AssetFormats.Separator, errors))
                     : new DomainError(ErrorKind.TooLarge, AssetErrors.TooLarge, AssetFormats.XlsxTooLarge));
             }
@@ -251,7 +251,7 @@ public sealed class AssetCenter(
             await using var scratch = await TempFiles.SpoolAsync(body, AssetFormats.DataFileMaxBytes, o.TempPath, ct)
                                       ?? throw new DomainException(new DomainError(ErrorKind.TooLarge, AssetErrors.TooLarge, AssetFormats.XlsxTooLarge));
             var problems = await DataFileRules.CheckAsync(scratch, o.Limits, ct);
-            if (problems.Count > 0) Throw(DomainError.Invalid(AssetErrors.InvalidDataFile, string.Join(AssetFormats.Separator, problems)));
+            if (problems.Count > 0) DomainException.ThrowIf(DomainError.Invalid(AssetErrors.InvalidDataFile, string.Join(AssetFormats.Separator, problems)));
             scratch.Position = 0;
             stored = await PutAsync(path, scratch, AssetFormats.XlsxContentType, AssetFormats.DataFileMaxBytes, ct);
         }
@@ -260,15 +260,15 @@ public sealed class AssetCenter(
             var format = AssetFormats.FormatOf(type, fileName)
                          ?? throw new DomainException(new DomainError(ErrorKind.UnsupportedMediaType, AssetErrors.UnsupportedFormat,
                              $"A software package must be a .zip, .tar or .tar.gz file; '{fileName}' is not."));
-            if (AssetFormats.PackageNameProblem(fileName) is { } nameProblem) Throw(DomainError.Invalid(AssetErrors.InvalidFileName, nameProblem));
+            if (AssetFormats.PackageNameProblem(fileName) is { } nameProblem) DomainException.ThrowIf(DomainError.Invalid(AssetErrors.InvalidFileName, nameProblem));
             if (length > o.MaxPackageBytes)
-                Throw(new DomainError(ErrorKind.TooLarge, AssetErrors.TooLarge, $"The package is {length} bytes; the limit is {o.MaxPackageBytes} bytes."));
-            if (length == 0) Throw(DomainError.Invalid(AssetErrors.Empty, "The package is empty."));
+                DomainException.ThrowIf(new DomainError(ErrorKind.TooLarge, AssetErrors.TooLarge, $"The package is {length} bytes; the limit is {o.MaxPackageBytes} bytes."));
+            if (length == 0) DomainException.ThrowIf(DomainError.Invalid(AssetErrors.Empty, "The package is empty."));
             stored = await PutAsync(path, body, AssetFormats.ContentTypeOf(format), o.MaxPackageBytes, ct);
             if (stored.Size == 0)
             {
                 await files.DeleteAsync(path, CancellationToken.None);
-                Throw(DomainError.Invalid(AssetErrors.Empty, "The package is empty."));
+                DomainException.ThrowIf(DomainError.Invalid(AssetErrors.Empty, "The package is empty."));
             }
         }
         return new AssetFile(version, fileId, fileName, stored.ContentType, stored.Size, stored.Sha256, time.GetUtcNow());
@@ -312,13 +312,13 @@ public sealed class AssetCenter(
     {
         if (error is null) return;
         await files.DeleteAsync(PathOf(assetId, file.FileId), CancellationToken.None); // refused: keep no orphan
-        Throw(error);
+        DomainException.ThrowIf(error);
     }
 
     private async Task<Product> OwnProductAsync(Actor seller, string productId, CancellationToken ct)
     {
         var product = await catalogue.GetProductAsync(productId, ct);
-        if (product.SellerId != seller.Id) Throw(DomainError.NotFound("product.not-found", $"Product {productId} does not exist."));
+        if (product.SellerId != seller.Id) DomainException.ThrowIf(DomainError.NotFound("product.not-found", $"Product {productId} does not exist."));
         return product;
     }
 
@@ -339,9 +339,4 @@ public sealed class AssetCenter(
         Role.Ops or Role.Reviewer or Role.System => true,
         _ => false,
     };
-
-    private static void Throw(DomainError? error)
-    {
-        if (error is not null) throw new DomainException(error);
-    }
 }

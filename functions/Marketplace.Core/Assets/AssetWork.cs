@@ -18,7 +18,7 @@ public sealed class AssetScanHandler(AssetCenter assets) : IOutboxHandler
 
     public Task HandleAsync(WorkItem item, CancellationToken ct)
     {
-        var message = JsonSerializer.Deserialize<AssetScanMessage>(item.Payload!, CoreJson.Options)!;
+        var message = item.Read<AssetScanMessage>();
         return assets.ScanAsync(message.AssetId, message.Version, ct);
     }
 }
@@ -29,5 +29,5 @@ public sealed class AssetPurgeHandler(AssetCenter assets) : IOutboxHandler
     public string Topic => AssetCenter.PurgeTopic;
 
     public Task HandleAsync(WorkItem item, CancellationToken ct) =>
-        assets.PurgeAsync(JsonSerializer.Deserialize<AssetPurgeMessage>(item.Payload!, CoreJson.Options)!, ct);
+        assets.PurgeAsync(item.Read<AssetPurgeMessage>(), ct);
 }

@@ -42,13 +42,13 @@ public sealed class CatalogueService(
     public async Task<SellerRegistration> RegisterSellerAsync(Actor ops, string? name, string? productionUrl, string? kitUrl, CancellationToken ct)
     {
         var allowInsecure = callOptions.Value.AllowInsecureUrls;
-        Throw(SellerUrlRules.Validate(productionUrl, allowInsecure));
-        if (kitUrl is not null) Throw(SellerUrlRules.Validate(kitUrl, allowInsecure));
+        DomainException.ThrowIf(SellerUrlRules.Validate(productionUrl, allowInsecure));
+        if (kitUrl is not null) DomainException.ThrowIf(SellerUrlRules.Validate(kitUrl, allowInsecure));
         var sellerId = "SL" + NewId(12);
         var key = NewKey(time.GetUtcNow());
         var result = await runner.ExecuteAsync(Sellers, sellerId, ops,
             (state, now) => SellerRules.Register(state, sellerId, name ?? "", productionUrl!, kitUrl, key with { IssuedAt = now }, now), ct);
-        Throw(result.Error);
+        DomainException.ThrowIf(result.Error);
         return new SellerRegistration(sellerId, key.AccessKey, key.KitKey);
     }
 
@@ -79,7 +79,7 @@ public sealed class CatalogueService(
             ChargingMode = mode, UsageBilling = billing, CreatedAt = time.GetUtcNow(),
         };
         var result = await runner.ExecuteAsync(Products, product.ProductId, seller, (state, _) => ProductRules.Create(state, product), ct);
-        Throw(result.Error);
+        DomainException.ThrowIf(result.Error);
         return result.State!;
     }
 
@@ -95,7 +95,7 @@ public sealed class CatalogueService(
     /// </summary>
     public async Task<Order> PlaceOrderAsync(Actor buyer, string? productId, string? scenario, int? periodMonths, Shipping? shipping, string? requestId, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(productId)) Throw(DomainError.Invalid("validation.failed", "productId is required."));
+        if (string.IsNullOrWhiteSpace(productId)) DomainException.ThrowIf(DomainError.Invalid("validation.failed", "productId is required."));
         var product = await GetProductAsync(productId!, ct);
         var parsedScenario = Scenarios.Parse(scenario ?? Scenarios.StandardWire)
                              ?? throw new DomainException(DomainError.Invalid("validation.failed", "scenario must be standard, enablementCloud or baseCloud."));
@@ -110,7 +110,7 @@ public sealed class CatalogueService(
             Status = flow is null ? "creating" : "processing",
         };
         var result = await runner.ExecuteAsync(Orders, orderId, buyer, (state, _) => OrderRules.Place(state, product, order), ct);
-        Throw(result.Error);
+        DomainException.ThrowIf(result.Error);
         if (result.State!.Flow is not null) await cases.OpenAsync(result.State, ct);
         // §6.2-L2 #1: the code is issued with the paid order (the order's outbox issues it too, should this step fail).
         if (result.State.Flow == FlowVariant.License2) await licenses.IssueAsync(result.State, ct);
@@ -135,7 +135,7 @@ public sealed class CatalogueService(
     {
         var result = await runner.ExecuteAsync(Orders, message.OrderId, Actor.Platform,
             (state, _) => OrderRules.EndSupervision(state, message.Outcome, message.At, message.ValidFrom), ct);
-        Throw(result.Error);
+        DomainException.ThrowIf(result.Error);
     }
 
     private static SellerKey NewKey(DateTimeOffset now) =>
@@ -158,9 +158,4 @@ public sealed class CatalogueService(
 
     /// <summary>Random upper-case id characters (no 0/O/1/I), from the system's CSPRNG.</summary>
     public static string NewId(int length) => RandomNumberGenerator.GetString(Alphabet, length);
-
-    private static void Throw(DomainError? error)
-    {
-        if (error is not null) throw new DomainException(error);
-    }
 }

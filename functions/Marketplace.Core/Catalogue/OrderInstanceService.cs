@@ -48,18 +48,18 @@ public sealed class OrderInstanceService(
         if (productId is not null && order is not null && productId != order.ProductId)
         {
             var target = await catalogue.GetProductAsync(productId, ct);
-            Throw(OrderInstanceRules.Renew(order, buyer, expireTime.Value, productId, renewalOrderId, time.GetUtcNow()).Error);
+            DomainException.ThrowIf(OrderInstanceRules.Renew(order, buyer, expireTime.Value, productId, renewalOrderId, time.GetUtcNow()).Error);
             if (target.Frozen)
-                Throw(DomainError.Conflict("product.frozen", $"Product {target.ProductId} is frozen and takes no new orders: {target.FrozenReason}"));
+                DomainException.ThrowIf(DomainError.Conflict("product.frozen", $"Product {target.ProductId} is frozen and takes no new orders: {target.FrozenReason}"));
             if (target.SellerId != order.SellerId || target.DeliveryType != OrderInstanceRules.Saas)
-                Throw(DomainError.Invalid("validation.failed", "A renewal change must be to another SaaS product of the same seller."));
+                DomainException.ThrowIf(DomainError.Invalid("validation.failed", "A renewal change must be to another SaaS product of the same seller."));
             await CheckChangeAsync(order, target, expireTime.Value, ct);
             newProductId = productId;
         }
 
         var result = await runner.ExecuteAsync(Orders, orderId, buyer,
             (state, now) => OrderInstanceRules.Renew(state, buyer, expireTime.Value, newProductId, renewalOrderId, now), ct);
-        Throw(result.Error);
+        DomainException.ThrowIf(result.Error);
         return new RenewalResult(orderId, renewalOrderId, newProductId is null ? "RENEWAL" : "RENEWAL_CHANGE", result.State!.ExpiresAt!.Value, result.State.Status);
     }
 
@@ -79,7 +79,7 @@ public sealed class OrderInstanceService(
             upgrade = decision.Events.OfType<OrderUpgradeRequested>().FirstOrDefault()?.UpgradeOrder;
             return decision;
         }, ct);
-        Throw(result.Error);
+        DomainException.ThrowIf(result.Error);
         if (upgrade is null)
         {
             // Requested already by this request's first attempt: the order names it among its changes.
@@ -96,7 +96,7 @@ public sealed class OrderInstanceService(
         var unsubscribeOrderId = NewOrderId(requestId);
         var result = await runner.ExecuteAsync(Orders, orderId, buyer,
             (state, now) => OrderInstanceRules.Unsubscribe(state, buyer, unsubscribeOrderId, now), ct);
-        Throw(result.Error);
+        DomainException.ThrowIf(result.Error);
         return result.State!;
     }
 
@@ -113,7 +113,7 @@ public sealed class OrderInstanceService(
                     ?? throw new DomainException(DomainError.NotFound("instance.not-found", $"Instance {instanceId} does not exist."));
         var result = await runner.ExecuteAsync(Orders, order.OrderId, ops,
             (state, now) => OrderInstanceRules.ChangeStatus(state, ops, change, reason, now), ct);
-        Throw(result.Error);
+        DomainException.ThrowIf(result.Error);
         return result.State!;
     }
 
@@ -140,12 +140,12 @@ public sealed class OrderInstanceService(
         }
 
         var result = await runner.ExecuteAsync(Orders, message.OrderId, Actor.Platform, (order, now) => OrderInstanceRules.SyncCall(order, call, now), ct);
-        Throw(result.Error);
+        DomainException.ThrowIf(result.Error);
         if (call.Activity == SellerActivities.UpgradeInstance && call.IsTerminal && call.OrderId is { } upgradeOrderId)
         {
             var done = await runner.ExecuteAsync(Orders, upgradeOrderId, Actor.Platform,
                 (upgrade, now) => OrderInstanceRules.CompleteUpgrade(upgrade, call.CallId, now), ct);
-            Throw(done.Error);
+            DomainException.ThrowIf(done.Error);
         }
     }
 
@@ -153,7 +153,7 @@ public sealed class OrderInstanceService(
     public async Task<Order> PlaceUpgradeAsync(Order upgrade, CancellationToken ct)
     {
         var result = await runner.ExecuteAsync(Orders, upgrade.OrderId, Actor.Platform, (state, _) => OrderInstanceRules.PlaceUpgrade(state, upgrade), ct);
-        Throw(result.Error);
+        DomainException.ThrowIf(result.Error);
         return result.State!;
     }
 
@@ -175,7 +175,7 @@ public sealed class OrderInstanceService(
         logger.LogInformation("changeInstanceCheck for order {OrderId} (instance {InstanceId} to product {ProductId}): {Outcome} {Error}",
             order.OrderId, order.InstanceId, target.ProductId, outcome.Kind, outcome.Error);
         if (!outcome.IsSuccess)
-            Throw(DomainError.Conflict("order.change-rejected",
+            DomainException.ThrowIf(DomainError.Conflict("order.change-rejected",
                 $"The seller did not allow the change to product {target.ProductId} (changeInstanceCheck: {outcome.Error ?? outcome.ResultCode}); nothing was renewed."));
     }
 
@@ -183,11 +183,6 @@ public sealed class OrderInstanceService(
 
     /// <summary>The renewal, upgrade or unsubscribe order's id: from the request's identity when it has one, so a repeat changes nothing twice.</summary>
     private string NewOrderId(string? requestId) => CatalogueService.NewOrderId(time.GetUtcNow(), requestId);
-
-    private static void Throw(DomainError? error)
-    {
-        if (error is not null) throw new DomainException(error);
-    }
 }
 
 /// <summary>A call of an order's instance ended, parked or restarted: the order follows.</summary>
@@ -196,7 +191,7 @@ public sealed class SellerCallChangedHandler(OrderInstanceService orders) : IOut
     public string Topic => SellerCallService.OrderTopic;
 
     public Task HandleAsync(WorkItem item, CancellationToken ct) =>
-        orders.SyncCallAsync(JsonSerializer.Deserialize<SellerCallChangedMessage>(item.Payload!, CoreJson.Options)!, ct);
+        orders.SyncCallAsync(item.Read<SellerCallChangedMessage>(), ct);
 }
 
 /// <summary>An upgrade was bought: its order exists (normally already created by the route).</summary>
@@ -205,5 +200,5 @@ public sealed class UpgradePlacedHandler(OrderInstanceService orders) : IOutboxH
     public string Topic => OrderInstanceRules.UpgradePlacedTopic;
 
     public Task HandleAsync(WorkItem item, CancellationToken ct) =>
-        orders.PlaceUpgradeAsync(JsonSerializer.Deserialize<Order>(item.Payload!, CoreJson.Options)!, ct);
+        orders.PlaceUpgradeAsync(item.Read<Order>(), ct);
 }

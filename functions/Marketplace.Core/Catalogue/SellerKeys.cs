@@ -89,7 +89,7 @@ public sealed class SellerKeyService(AggregateRunner runner, SellerDirectory dir
     {
         var key = new SellerKey("K" + CatalogueService.NewId(8), "ak" + CatalogueService.NewId(40), "kk" + CatalogueService.NewId(40), time.GetUtcNow(), null, null);
         var result = await runner.ExecuteAsync(CatalogueService.Sellers, sellerId, actor, (s, now) => SellerKeyRules.Issue(s, actor, key, now), ct);
-        Throw(result.Error);
+        DomainException.ThrowIf(result.Error);
         directory.Invalidate(sellerId);
         var issued = result.State!.Keys.First(k => k.KeyId == key.KeyId);
         return new IssuedSellerKey(issued.KeyId, issued.AccessKey, issued.KitKey, issued.IssuedAt, "pending");
@@ -99,7 +99,7 @@ public sealed class SellerKeyService(AggregateRunner runner, SellerDirectory dir
     {
         var result = await runner.ExecuteAsync(CatalogueService.Sellers, sellerId, actor,
             (s, now) => SellerKeyRules.Activate(s, actor, keyId, now, options.Value.KeyOverlap), ct);
-        Throw(result.Error);
+        DomainException.ThrowIf(result.Error);
         directory.Invalidate(sellerId);
         return Views(result.State!);
     }
@@ -116,10 +116,5 @@ public sealed class SellerKeyService(AggregateRunner runner, SellerDirectory dir
     {
         var now = time.GetUtcNow();
         return seller.Keys.Select(k => SellerKeyView.Of(seller, k, now)).ToList();
-    }
-
-    private static void Throw(DomainError? error)
-    {
-        if (error is not null) throw new DomainException(error);
     }
 }

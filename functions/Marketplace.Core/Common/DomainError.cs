@@ -32,4 +32,10 @@ public sealed record DomainError(ErrorKind Kind, string Code, string Detail)
 public sealed class DomainException(DomainError error) : Exception(error.Detail)
 {
     public DomainError Error { get; } = error;
+
+    /// <summary>Throws when a decision was refused; the API turns the exception into its problem+json answer.</summary>
+    public static void ThrowIf(DomainError? error)
+    {
+        if (error is not null) throw new DomainException(error);
+    }
 }

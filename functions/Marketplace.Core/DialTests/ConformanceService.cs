@@ -261,7 +261,7 @@ public sealed class ConformanceRunHandler(ConformanceService service) : IOutboxH
     public string Topic => ConformanceService.RunTopic;
 
     public Task HandleAsync(WorkItem item, CancellationToken ct) =>
-        service.ExecuteAsync(JsonSerializer.Deserialize<ConformanceRunMessage>(item.Payload!, CoreJson.Options)!.RunId, ct);
+        service.ExecuteAsync(item.Read<ConformanceRunMessage>().RunId, ct);
 }
 
 /// <summary>Records a scheduled run's result on the product's dial-test record.</summary>
@@ -270,7 +270,7 @@ public sealed class DialTestResultHandler(ConformanceService service) : IOutboxH
     public string Topic => ConformanceService.ResultTopic;
 
     public Task HandleAsync(WorkItem item, CancellationToken ct) =>
-        service.RecordResultAsync(JsonSerializer.Deserialize<DialTestResultMessage>(item.Payload!, CoreJson.Options)!, ct);
+        service.RecordResultAsync(item.Read<DialTestResultMessage>(), ct);
 }
 
 /// <summary>Freezes a product whose dial tests kept failing, and tells ops and the seller.</summary>
@@ -280,7 +280,7 @@ public sealed class FreezeProductHandler(ProductStatusService products) : IOutbo
 
     public async Task HandleAsync(WorkItem item, CancellationToken ct)
     {
-        var m = JsonSerializer.Deserialize<FreezeProductMessage>(item.Payload!, CoreJson.Options)!;
+        var m = item.Read<FreezeProductMessage>();
         await products.FreezeAsync(m.ProductId, Actor.Platform, m.Reason, m.At, ct);
     }
 }

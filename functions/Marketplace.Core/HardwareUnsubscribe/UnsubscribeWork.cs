@@ -22,7 +22,7 @@ public sealed class OpenUnsubscriptionHandler(Unsubscriptions unsubscriptions) :
 
     public Task HandleAsync(WorkItem item, CancellationToken ct)
     {
-        var application = JsonSerializer.Deserialize<OpenUnsubscriptionMessage>(item.Payload!, CoreJson.Options)!;
+        var application = item.Read<OpenUnsubscriptionMessage>();
         return unsubscriptions.OpenAsync(application, new Actor(application.BuyerId, Role.Buyer), ct);
     }
 }
@@ -33,7 +33,7 @@ public sealed class UnsubscribeRefundHandler(Unsubscriptions unsubscriptions) : 
     public string Topic => Unsubscriptions.RefundTopic;
 
     public Task HandleAsync(WorkItem item, CancellationToken ct) =>
-        unsubscriptions.RefundAsync(JsonSerializer.Deserialize<UnsubscriptionMessage>(item.Payload!, CoreJson.Options)!.UnsubscriptionId, ct);
+        unsubscriptions.RefundAsync(item.Read<UnsubscriptionMessage>().UnsubscriptionId, ct);
 }
 
 /// <summary>An application is done: the order's supervision case closes (and the order follows it).</summary>
@@ -42,5 +42,5 @@ public sealed class UnsubscribeCloseCaseHandler(Unsubscriptions unsubscriptions)
     public string Topic => Unsubscriptions.CloseCaseTopic;
 
     public Task HandleAsync(WorkItem item, CancellationToken ct) =>
-        unsubscriptions.CloseCaseAsync(JsonSerializer.Deserialize<UnsubscriptionMessage>(item.Payload!, CoreJson.Options)!.UnsubscriptionId, ct);
+        unsubscriptions.CloseCaseAsync(item.Read<UnsubscriptionMessage>().UnsubscriptionId, ct);
 }

@@ -74,12 +74,12 @@ public sealed class Unsubscriptions(
     {
         var order = await catalogue.GetOrderAsync(orderId, buyer, ct);
         if (order.Flow != FlowVariant.Hardware || order.CaseId is null)
-            Throw(DomainError.Conflict(UnsubscribeErrors.NotHardware, $"Order {orderId} is not a hardware order ({order.DeliveryType}); only hardware is unsubscribed this way."));
+            DomainException.ThrowIf(DomainError.Conflict(UnsubscribeErrors.NotHardware, $"Order {orderId} is not a hardware order ({order.DeliveryType}); only hardware is unsubscribed this way."));
         var supervision = (await runner.LoadAsync(cases.Definition, order.CaseId!, ct))?.State;
         // Seed 000: the unsubscribe (and its quota) is for hardware whose supervision is not completed.
         if (supervision is null || supervision.IsTerminal)
         {
-            Throw(DomainError.Conflict(UnsubscribeErrors.SupervisionComplete,
+            DomainException.ThrowIf(DomainError.Conflict(UnsubscribeErrors.SupervisionComplete,
                 $"The supervision of order {orderId} is {supervision?.State.ToString() ?? "not open"}; only hardware whose supervision is not complete can be unsubscribed."));
         }
 
@@ -87,12 +87,12 @@ public sealed class Unsubscriptions(
         await foreach (var record in store.QueryAsync(Kind, new Dictionary<string, string> { ["orderId"] = orderId }, ct))
             earlier.Add(Read(record));
         if (earlier.FirstOrDefault(u => !u.IsTerminal) is { } open)
-            Throw(DomainError.Conflict(UnsubscribeErrors.AlreadyOpen, $"Order {orderId} has an open unsubscribe application {open.UnsubscriptionId} ({open.Status}); withdraw it first."));
+            DomainException.ThrowIf(DomainError.Conflict(UnsubscribeErrors.AlreadyOpen, $"Order {orderId} has an open unsubscribe application {open.UnsubscriptionId} ({open.Status}); withdraw it first."));
 
         var parsedKind = UnsubscribeWords.ParseKind(kind)
                          ?? throw new DomainException(UnsubscribeErrors.Invalid("kind must be \"notReceived\" or \"received\"."));
         if (string.IsNullOrWhiteSpace(reason) || reason.Trim().Length > UnsubscribeRules.MaxReasonLength)
-            Throw(UnsubscribeErrors.Invalid($"The unsubscribe reason is required (at most {UnsubscribeRules.MaxReasonLength} characters)."));
+            DomainException.ThrowIf(UnsubscribeErrors.Invalid($"The unsubscribe reason is required (at most {UnsubscribeRules.MaxReasonLength} characters)."));
 
         var o = options.Value;
         var zone = o.ResolveTimeZone();
@@ -104,7 +104,7 @@ public sealed class Unsubscriptions(
             parsedKind, reason!.Trim(), year, 0, now);
         var claimed = await runner.ExecuteAsync(Quotas, quotaId, buyer,
             (state, at) => QuotaRules.Claim(state, quotaId, application, o.YearlyQuota, o.TimeZone, QuotaRules.RenewsAt(year, zone), at), ct);
-        Throw(claimed.Error);
+        DomainException.ThrowIf(claimed.Error);
         var claim = claimed.State!.Claims.First(c => c.UnsubscriptionId == id);
         await OpenAsync(application with { QuotaSlot = claim.Slot, AppliedAt = claim.At }, buyer, ct);
         return await GetAsync(id, buyer, ct);
@@ -116,7 +116,7 @@ public sealed class Unsubscriptions(
         var command = new OpenUnsubscription(actor, a.UnsubscriptionId, a.OrderId, a.CaseId, a.ProductId, a.BuyerId, a.SellerId, a.Kind, a.Reason,
             a.QuotaYear, a.QuotaSlot, a.AppliedAt);
         var result = await runner.ExecuteAsync(Definition, a.UnsubscriptionId, actor, (state, now) => UnsubscribeRules.Decide(state, command, now, options.Value), ct);
-        Throw(result.Error);
+        DomainException.ThrowIf(result.Error);
     }
 
     public async Task<UnsubscriptionView> GetAsync(string id, Actor actor, CancellationToken ct)
@@ -132,7 +132,7 @@ public sealed class Unsubscriptions(
     {
         var result = await runner.ExecuteAsync(Definition, id, command.Actor,
             (state, now) => state is null || !CanSee(state, command.Actor) ? UnsubscribeErrors.NotFound() : UnsubscribeRules.Decide(state, command, now, options.Value), ct);
-        Throw(result.Error);
+        DomainException.ThrowIf(result.Error);
         return await GetAsync(id, command.Actor, ct);
     }
 
@@ -166,7 +166,7 @@ public sealed class Unsubscriptions(
     {
         var result = await runner.ExecuteAsync(Definition, id, Actor.Platform,
             (state, now) => UnsubscribeRules.Decide(state, new CompleteRefund(Actor.Platform), now, options.Value), ct);
-        Throw(result.Error);
+        DomainException.ThrowIf(result.Error);
     }
 
     /// <summary>Outbox: a refunded application closes its order's supervision case (which tells the order), then records it.</summary>
@@ -175,10 +175,10 @@ public sealed class Unsubscriptions(
         var u = (await runner.LoadAsync(Definition, id, ct))?.State ?? throw new DomainException(UnsubscribeErrors.NotFound());
         var closed = await runner.ExecuteAsync(cases.Definition, u.CaseId, Actor.Platform,
             (state, now) => state is null ? CaseErrors.NotFound() : SupervisionRules.Decide(state, new CloseForUnsubscribe(Actor.Platform, id), now, supervisionOptions.Value), ct);
-        Throw(closed.Error);
+        DomainException.ThrowIf(closed.Error);
         var confirmed = await runner.ExecuteAsync(Definition, id, Actor.Platform,
             (state, now) => UnsubscribeRules.Decide(state, new ConfirmCaseClosed(Actor.Platform), now, options.Value), ct);
-        Throw(confirmed.Error);
+        DomainException.ThrowIf(confirmed.Error);
     }
 
     // The timeline stops at the snapshot's last entry, so a change committed between the two reads shows in neither.
@@ -205,11 +205,6 @@ public sealed class Unsubscriptions(
         Role.Ops or Role.System => true,
         _ => false,
     };
-
-    private static void Throw(DomainError? error)
-    {
-        if (error is not null) throw new DomainException(error);
-    }
 }
 
 /// <summary>An outbox message that names an application.</summary>

@@ -84,7 +84,7 @@ public sealed class KitService(AggregateRunner runner, IAggregateStore store, Se
             throw new DomainException(DomainError.Invalid("seller.weak-key", $"The Kit public key has {bits} bits; at least {MinKeyBits} are required."));
         var key = new KitPublicKey(sellerId, pem.Trim(), bits, time.GetUtcNow());
         var result = await runner.ExecuteAsync(Keys, sellerId, actor, (_, _) => Decision<KitPublicKeyRegistered>.Accept(new KitPublicKeyRegistered(key)), ct);
-        Throw(result.Error);
+        DomainException.ThrowIf(result.Error);
         return key;
     }
 
@@ -97,7 +97,7 @@ public sealed class KitService(AggregateRunner runner, IAggregateStore store, Se
         if (order is null || order.BuyerId != buyer.Id) throw new DomainException(DomainError.NotFound("order.not-found", $"Order {orderId} does not exist."));
         if (order.DeliveryType != "saas")
             throw new DomainException(DomainError.Conflict("enterprise.not-saas", "Only a SaaS order can be bound to an enterprise."));
-        Throw(EnterpriseRules.ValidateTenant(tenant));
+        DomainException.ThrowIf(EnterpriseRules.ValidateTenant(tenant));
         var key = (await runner.LoadAsync(Keys, order.SellerId, ct))?.State
             ?? throw new DomainException(DomainError.Conflict("seller.no-kit-key", "The seller has not registered a Kit public key yet."));
 
@@ -125,12 +125,12 @@ public sealed class KitService(AggregateRunner runner, IAggregateStore store, Se
         var deps = new Dictionary<string, KitDepartment>(StringComparer.Ordinal);
         foreach (var d in departments)
         {
-            Throw(EnterpriseRules.ValidateDepartment(binding with { Departments = deps }, d, requireParentExists: false));
-            if (!deps.TryAdd(d.OrgCode, d)) Throw(DomainError.Invalid("validation.failed", $"Department {d.OrgCode} appears twice."));
+            DomainException.ThrowIf(EnterpriseRules.ValidateDepartment(binding with { Departments = deps }, d, requireParentExists: false));
+            if (!deps.TryAdd(d.OrgCode, d)) DomainException.ThrowIf(DomainError.Invalid("validation.failed", $"Department {d.OrgCode} appears twice."));
         }
 
         foreach (var d in deps.Values)
-            if (d.ParentCode.Length > 0 && !deps.ContainsKey(d.ParentCode)) Throw(DomainError.Invalid("validation.failed", $"Parent department {d.ParentCode} does not exist."));
+            if (d.ParentCode.Length > 0 && !deps.ContainsKey(d.ParentCode)) DomainException.ThrowIf(DomainError.Invalid("validation.failed", $"Parent department {d.ParentCode} does not exist."));
         binding = binding with { Departments = deps };
 
         var requests = new[]
@@ -142,7 +142,7 @@ public sealed class KitService(AggregateRunner runner, IAggregateStore store, Se
         var result = await runner.ExecuteAsync(Bindings, binding.BindingId, buyer, (state, _) => state is not null
             ? DomainError.Conflict("enterprise.already-bound", $"Order {orderId} is already bound to an enterprise.")
             : EnterpriseRules.WithDispatch(null, [new EnterpriseBound(binding, requests)]), ct);
-        Throw(result.Error);
+        DomainException.ThrowIf(result.Error);
         return await ViewAsync(result.State!, ct) with { ClientSecret = secret };
     }
 
@@ -181,17 +181,17 @@ public sealed class KitService(AggregateRunner runner, IAggregateStore store, Se
     {
         var binding = await LoadAsync(bindingId, actor, ct);
         var full = flag is KitFlags.Add or KitFlags.Modify;
-        Throw(EnterpriseRules.ValidateUsers(users, full));
+        DomainException.ThrowIf(EnterpriseRules.ValidateUsers(users, full));
         var known = await directory.FindAsync(bindingId, users.Select(u => u.UserName).ToList(), ct);
         if (flag == KitFlags.Modify && users.FirstOrDefault(u => !known.ContainsKey(u.UserName)) is { } missing)
-            Throw(DomainError.NotFound("enterprise.user-not-found", $"User {missing.UserName} is not authorized."));
+            DomainException.ThrowIf(DomainError.NotFound("enterprise.user-not-found", $"User {missing.UserName} is not authorized."));
         var sent = full ? users : users.Select(u => known.GetValueOrDefault(u.UserName) ?? u).ToList();
 
         var state = binding;
         foreach (var batch in EnterpriseRules.AuthSync(binding, sent, flag, time.GetUtcNow()))
         {
             var result = await runner.ExecuteAsync(Bindings, bindingId, actor, (b, _) => b is null ? NotFound(bindingId) : EnterpriseRules.WithDispatch(b, [batch]), ct);
-            Throw(result.Error);
+            DomainException.ThrowIf(result.Error);
             state = result.State!;
             await directory.ApplyAsync(new KitUserChange(bindingId, state.NextSeq - 1, flag, batch.Users), ct);
             state = await DispatchWaitingAsync(state, ct);
@@ -222,7 +222,7 @@ public sealed class KitService(AggregateRunner runner, IAggregateStore store, Se
             var result = await runner.ExecuteAsync(Bindings, record.Id, Actor.Platform, (b, _) => b is null || b.ActiveCallId != message.CallId
                 ? Decision<KitEvent>.Accept()
                 : EnterpriseRules.WithDispatch(b, [new KitCallCompleted(message.CallId)], next), ct);
-            Throw(result.Error);
+            DomainException.ThrowIf(result.Error);
             if (result.State is not null) await DispatchWaitingAsync(result.State, ct);
         }
     }
@@ -240,7 +240,7 @@ public sealed class KitService(AggregateRunner runner, IAggregateStore store, Se
             var result = await runner.ExecuteAsync(Bindings, b.BindingId, Actor.Platform, (s, _) => s is null || s.ActiveCallId is not null || s.Queue.Count == 0
                 ? Decision<KitEvent>.Accept()
                 : EnterpriseRules.WithDispatch(s, [], head), ct);
-            Throw(result.Error);
+            DomainException.ThrowIf(result.Error);
             b = result.State ?? b;
             if (!result.Changed && b.ActiveCallId is null && b.Queue.Count > 0 && b.Queue[0].Seq == head.Seq)
                 throw new InvalidOperationException($"Kit call {head.Seq} of {b.BindingId} could not be sent.");
@@ -258,7 +258,7 @@ public sealed class KitService(AggregateRunner runner, IAggregateStore store, Se
     {
         await LoadAsync(bindingId, actor, ct);
         var result = await runner.ExecuteAsync(Bindings, bindingId, actor, (b, now) => b is null ? NotFound(bindingId) : decide(b, now), ct);
-        Throw(result.Error);
+        DomainException.ThrowIf(result.Error);
         return await ViewAsync(await DispatchWaitingAsync(result.State!, ct), ct);
     }
 
@@ -280,11 +280,6 @@ public sealed class KitService(AggregateRunner runner, IAggregateStore store, Se
         new(c.Seq, c.CallId, c.Activity, call is null ? "queued" : SellerCallStatusNames.Wire(call.Status), call?.Attempts.Count ?? 0, call?.ParkedReason);
 
     private static DomainError NotFound(string bindingId) => DomainError.NotFound("enterprise.not-found", $"Enterprise binding {bindingId} does not exist.");
-
-    private static void Throw(DomainError? error)
-    {
-        if (error is not null) throw new DomainException(error);
-    }
 }
 
 /// <summary>Writes a batch of a user change to the user directory (again: the write after the commit usually did it).</summary>
@@ -293,7 +288,7 @@ public sealed class KitUsersChangedHandler(IKitUserDirectory directory) : IOutbo
     public string Topic => KitService.UsersTopic;
 
     public Task HandleAsync(WorkItem item, CancellationToken ct) =>
-        directory.ApplyAsync(JsonSerializer.Deserialize<KitUserChange>(item.Payload!, CoreJson.Options)!, ct);
+        directory.ApplyAsync(item.Read<KitUserChange>(), ct);
 }
 
 /// <summary>Moves a binding's queue on when its Kit call succeeded.</summary>
@@ -302,5 +297,5 @@ public sealed class KitCallChangedHandler(KitService kit) : IOutboxHandler
     public string Topic => KitService.CallTopic;
 
     public Task HandleAsync(WorkItem item, CancellationToken ct) =>
-        kit.CallChangedAsync(JsonSerializer.Deserialize<SellerCallChangedMessage>(item.Payload!, CoreJson.Options)!, ct);
+        kit.CallChangedAsync(item.Read<SellerCallChangedMessage>(), ct);
 }

@@ -64,7 +64,7 @@ public sealed class LicenseCodes(
     {
         ArgumentNullException.ThrowIfNull(order);
         if (order.Flow != FlowVariant.License2 || order.CaseId is null)
-            Throw(DomainError.Conflict(LicenseErrors.InvalidState, $"Order {order.OrderId} is not a License 2.0 order."));
+            DomainException.ThrowIf(DomainError.Conflict(LicenseErrors.InvalidState, $"Order {order.OrderId} is not a License 2.0 order."));
         var id = LicenseRules.IdFor(order.OrderId);
         if ((await runner.LoadAsync(Definition, id, ct))?.State is { } issued) return issued;
 
@@ -76,7 +76,7 @@ public sealed class LicenseCodes(
             PeriodMonths = order.PeriodMonths, OrderedAt = order.PlacedAt, IssuedAt = time.GetUtcNow(),
         };
         var result = await runner.ExecuteAsync(Definition, id, Actor.Platform, (state, now) => LicenseRules.Decide(state, new IssueLicense(Actor.Platform, license), now), ct);
-        Throw(result.Error);
+        DomainException.ThrowIf(result.Error);
         return result.State!;
     }
 
@@ -104,7 +104,7 @@ public sealed class LicenseCodes(
     public async Task<LicenseActivateResponse> ActivateAsync(SellerSignedRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        Throw(auth.CheckHeaders(request));
+        DomainException.ThrowIf(auth.CheckHeaders(request));
         var body = LicenseActivateRequest.Parse(request.Body);
         var license = await FindByCodeAsync(body.License, ct) ?? throw new DomainException(SellerServerAuth.SignatureMismatch());
         var seller = await sellers.FindAsync(license.SellerId, ct) ?? throw new DomainException(SellerServerAuth.SignatureMismatch());
@@ -112,13 +112,13 @@ public sealed class LicenseCodes(
         var actor = new Actor(seller.SellerId, Role.Seller);
 
         if (license.IsActivated) return LicenseActivateResponse.Success(license, time.GetUtcNow());
-        if (license.Status == LicenseStatus.Released) Throw(LicenseErrors.State(license, "activating", "it was released"));
+        if (license.Status == LicenseStatus.Released) DomainException.ThrowIf(LicenseErrors.State(license, "activating", "it was released"));
 
         var (supervision, error) = await cases.RecordLicenseActivationAsync(license.CaseId, body.RealEffectTime ?? time.GetUtcNow(), ct);
         if (error is not null)
         {
             // §6.2-L2 #2, P39: before the buyer received the code the case is still at the delivery or the acceptance.
-            Throw(supervision is { LicenseReceivedAt: null, State: CaseState.SellerImplementing or CaseState.AwaitingUserAcceptance }
+            DomainException.ThrowIf(supervision is { LicenseReceivedAt: null, State: CaseState.SellerImplementing or CaseState.AwaitingUserAcceptance }
                 ? DomainError.Conflict(LicenseErrors.NotReceived, $"The buyer has not received the license code of order {license.OrderId} yet (the case is in {supervision.State}); it cannot be activated before.")
                 : error);
         }
@@ -159,14 +159,14 @@ public sealed class LicenseCodes(
         };
         var follow = new FollowCase(actor, supervision.LicenseReceivedAt, supervision.LicenseActivatedAt, ended, endedAt);
         var result = await runner.ExecuteAsync(Definition, id, actor, (state, now) => LicenseRules.Decide(state, follow, now), ct);
-        Throw(result.Error);
+        DomainException.ThrowIf(result.Error);
 
         // Seed 002: the order's actual start time is the activation time.
         if (supervision.LicenseActivatedAt is { } activatedAt)
         {
             var started = await runner.ExecuteAsync(CatalogueService.Orders, supervision.OrderId, actor,
                 (order, now) => OrderRules.StartLicense(order, activatedAt, now), ct);
-            Throw(started.Error);
+            DomainException.ThrowIf(started.Error);
         }
 
         return result.State!;
@@ -244,14 +244,14 @@ public sealed class LicenseCodes(
 
         var result = await runner.ExecuteAsync(Definition, LicenseRules.IdFor(message.OrderId), Actor.Platform,
             (state, now) => state is null ? Decision<LicenseEvent>.Accept() : LicenseRules.Decide(state, new SyncLicenseCall(Actor.Platform, call), now), ct);
-        Throw(result.Error);
+        DomainException.ThrowIf(result.Error);
     }
 
     private async Task<LicenseView> ActAsync(string licenseId, LicenseCommand command, CancellationToken ct)
     {
         var result = await runner.ExecuteAsync(Definition, licenseId, command.Actor,
             (state, now) => state is null || !LicenseRules.CanSee(state, command.Actor) ? LicenseErrors.NotFound() : LicenseRules.Decide(state, command, now), ct);
-        Throw(result.Error);
+        DomainException.ThrowIf(result.Error);
         return await GetAsync(licenseId, command.Actor, ct);
     }
 
@@ -276,7 +276,7 @@ public sealed class LicenseCodes(
                 ? Decision<LicenseCodeClaimed>.Accept(new LicenseCodeClaimed(code, licenseId, now))
                 : DomainError.Conflict("license.code-taken", $"The code is taken by {state.LicenseId}."), ct);
             if (!claimed.IsRejected) return code;
-            if (attempt >= 5) Throw(claimed.Error);
+            if (attempt >= 5) DomainException.ThrowIf(claimed.Error);
         }
     }
 
@@ -285,11 +285,6 @@ public sealed class LicenseCodes(
 
     private static LicenseCode Read(AggregateRecord record) =>
         JsonSerializer.Deserialize<LicenseCode>(record.StateJson, Definition.Json) ?? throw new InvalidDataException($"License {record.Id} has an empty snapshot.");
-
-    private static void Throw(DomainError? error)
-    {
-        if (error is not null) throw new DomainException(error);
-    }
 }
 
 /// <summary>The index row's one event: the code was claimed for a license.</summary>

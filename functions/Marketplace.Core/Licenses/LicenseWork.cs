@@ -11,7 +11,7 @@ public sealed class IssueLicenseHandler(LicenseCodes licenses) : IOutboxHandler
     public string Topic => LicenseCodes.IssueTopic;
 
     public Task HandleAsync(WorkItem item, CancellationToken ct) =>
-        licenses.IssueForOrderAsync(JsonSerializer.Deserialize<IssueLicenseMessage>(item.Payload!, CoreJson.Options)!.OrderId, ct);
+        licenses.IssueForOrderAsync(item.Read<IssueLicenseMessage>().OrderId, ct);
 }
 
 /// <summary>A License 2.0 case moved (receipt, activation, completion, closure): the code and the order follow it.</summary>
@@ -20,7 +20,7 @@ public sealed class LicenseCaseChangedHandler(LicenseCodes licenses) : IOutboxHa
     public string Topic => LicenseCodes.CaseTopic;
 
     public Task HandleAsync(WorkItem item, CancellationToken ct) =>
-        licenses.FollowCaseAsync(JsonSerializer.Deserialize<LicenseCaseMessage>(item.Payload!, CoreJson.Options)!, ct);
+        licenses.FollowCaseAsync(item.Read<LicenseCaseMessage>(), ct);
 }
 
 /// <summary>A call about a code ended, parked or restarted: the code's queue follows it.</summary>
@@ -29,5 +29,5 @@ public sealed class LicenseCallChangedHandler(LicenseCodes licenses) : IOutboxHa
     public string Topic => LicenseCodes.CallTopic;
 
     public Task HandleAsync(WorkItem item, CancellationToken ct) =>
-        licenses.SyncCallAsync(JsonSerializer.Deserialize<SellerCallChangedMessage>(item.Payload!, CoreJson.Options)!, ct);
+        licenses.SyncCallAsync(item.Read<SellerCallChangedMessage>(), ct);
 }

@@ -16,7 +16,7 @@ public sealed class InstanceUsageHandler(CatalogueService catalogue, MeteredInst
 
     public async Task HandleAsync(WorkItem item, CancellationToken ct)
     {
-        var change = JsonSerializer.Deserialize<InstanceUsageChange>(item.Payload!, CoreJson.Options)!;
+        var change = item.Read<InstanceUsageChange>();
         switch (change.Status)
         {
             case "active":

@@ -35,11 +35,11 @@ public sealed class UsageIngest(
         var o = options.Value;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var now = time.GetUtcNow();
-        Throw(UsagePushHeaders.Validate(ts, nonce, now, o));
+        DomainException.ThrowIf(UsagePushHeaders.Validate(ts, nonce, now, o));
         var timestamp = long.Parse(ts!, NumberStyles.None, CultureInfo.InvariantCulture);
 
         var parsed = UsagePushRequest.Parse(utf8Body, o);
-        Throw(parsed.Error);
+        DomainException.ThrowIf(parsed.Error);
         var request = parsed.Request!;
 
         // The seller is found from the instances (the push names none); 401 says nothing about which ids exist.
@@ -50,7 +50,7 @@ public sealed class UsageIngest(
                          "The signature does not verify: sign ts={ts}&nonce={nonce}&body={body} with the access key of the seller of the records' instances (base64 HMAC-SHA256), and send exactly the bytes you signed.");
 
         // The seller's request budget, once the seller is known and before the nonce is claimed: a refused push stores nothing.
-        Throw((rate ?? SellerApi.UnlimitedSellerRate.Instance).TryAcquire(signer));
+        DomainException.ThrowIf((rate ?? SellerApi.UnlimitedSellerRate.Instance).TryAcquire(signer));
 
         if (!await ledger.TryClaimNonceAsync(signer, nonce!, DateTimeOffset.FromUnixTimeMilliseconds(timestamp), ct))
         {
@@ -245,9 +245,4 @@ public sealed class UsageIngest(
     }
 
     private static DomainException Unauthorized(string code, string detail) => new(new DomainError(ErrorKind.Unauthorized, code, detail));
-
-    private static void Throw(DomainError? error)
-    {
-        if (error is not null) throw new DomainException(error);
-    }
 }

@@ -15,26 +15,21 @@ public sealed class OrderQueryService(AggregateRunner runner, SellerDirectory se
 {
     public async Task<SellerOrderQueryResponse> QueryAsync(string? orderId, string? orderLineId, SellerSignedRequest request, CancellationToken ct)
     {
-        Throw(auth.CheckHeaders(request));
+        DomainException.ThrowIf(auth.CheckHeaders(request));
         if (string.IsNullOrWhiteSpace(orderId) || orderId.Length > 64)
-            Throw(DomainError.BadRequest("validation.failed", "orderId is required (at most 64 characters)."));
+            DomainException.ThrowIf(DomainError.BadRequest("validation.failed", "orderId is required (at most 64 characters)."));
         // The seller is known only from the order: an unknown order answers as a wrong signature does (401), so the route
         // does not tell an unsigned caller which order ids exist.
         var order = (await runner.LoadAsync(CatalogueService.Orders, orderId!, ct))?.State;
-        if (order is null) Throw(SellerServerAuth.SignatureMismatch());
+        if (order is null) DomainException.ThrowIf(SellerServerAuth.SignatureMismatch());
         var seller = await sellers.FindAsync(order!.SellerId, ct);
-        if (seller is null) Throw(SellerServerAuth.SignatureMismatch());
+        if (seller is null) DomainException.ThrowIf(SellerServerAuth.SignatureMismatch());
         await auth.AuthenticateAsync(seller!, request, ct);
-        if (orderLineId is not null && orderLineId != order.OrderLineId) Throw(NotFound(orderId + "/" + orderLineId));
+        if (orderLineId is not null && orderLineId != order.OrderLineId) DomainException.ThrowIf(NotFound(orderId + "/" + orderLineId));
         return new SellerOrderQueryResponse("MKT.0000", "Success.", SellerOrderInfo.Of(order));
     }
 
     private static DomainError NotFound(string what) => DomainError.NotFound("order.not-found", $"Order {what} does not exist.");
-
-    private static void Throw(DomainError? error)
-    {
-        if (error is not null) throw new DomainException(error);
-    }
 }
 
 /// <summary>KooGallery's envelope: <c>error_code</c> / <c>error_msg</c> and the order.</summary>

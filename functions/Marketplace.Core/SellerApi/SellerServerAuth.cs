@@ -73,16 +73,16 @@ public sealed class SellerServerAuth(INonceStore nonces, IOptions<SellerApiOptio
     public async Task<SellerKey> AuthenticateAsync(Seller seller, SellerSignedRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(seller);
-        Throw(CheckHeaders(request));
+        DomainException.ThrowIf(CheckHeaders(request));
         var ts = long.Parse(request.Ts!, NumberStyles.None, CultureInfo.InvariantCulture);
         var now = time.GetUtcNow();
         var key = seller.InboundKeys(now).FirstOrDefault(k => UsagePushSignature.Verify(k.AccessKey, ts, request.Nonce!, request.Body, request.Signature))
                   ?? throw new DomainException(SignatureMismatch());
-        Throw((rate ?? UnlimitedSellerRate.Instance).TryAcquire(seller.SellerId)); // before the nonce: a refused request claims nothing
+        DomainException.ThrowIf((rate ?? UnlimitedSellerRate.Instance).TryAcquire(seller.SellerId)); // before the nonce: a refused request claims nothing
         var sent = DateTimeOffset.FromUnixTimeMilliseconds(ts);
         var remember = (sent > now ? sent : now) + options.Value.TimestampTolerance;
         if (!await nonces.TryClaimAsync(seller.SellerId, request.Nonce!, remember, ct))
-            Throw(Unauthorized(NonceReused, "This nonce was used before; send a fresh one with every request."));
+            DomainException.ThrowIf(Unauthorized(NonceReused, "This nonce was used before; send a fresh one with every request."));
         return key;
     }
 
@@ -94,9 +94,4 @@ public sealed class SellerServerAuth(INonceStore nonces, IOptions<SellerApiOptio
         "The signature does not match: base64(HMAC-SHA256(your base key, \"ts={ts}&nonce={nonce}&body={body}\")), with an empty body for a GET.");
 
     private static DomainError Unauthorized(string code, string detail) => new(ErrorKind.Unauthorized, code, detail);
-
-    private static void Throw(DomainError? error)
-    {
-        if (error is not null) throw new DomainException(error);
-    }
 }

@@ -103,7 +103,7 @@ public sealed class SellerCallService
         var started = Stopwatch.GetTimestamp();
         var result = await _runner.ExecuteAsync(Definition, command.CallId, Actor.Platform,
             (state, now) => SellerCallMachine.Decide(state, command, now, _options.Value), ct);
-        Throw(result.Error);
+        DomainException.ThrowIf(result.Error);
         _metrics.Created(Stopwatch.GetTimestamp() - started);
         return result;
     }
@@ -239,7 +239,7 @@ public sealed class SellerCallService
         await GetAsync(callId, actor, ct);
         var result = await _runner.ExecuteAsync(Definition, callId, actor,
             (state, now) => state is null ? NotFound(callId) : SellerCallMachine.Decide(state, command, now, _options.Value), ct);
-        Throw(result.Error);
+        DomainException.ThrowIf(result.Error);
         return result.State!;
     }
 
@@ -277,9 +277,4 @@ public sealed class SellerCallService
     }
 
     private static DomainError NotFound(string callId) => DomainError.NotFound(SellerCallMachine.NotFound, $"Seller call {callId} does not exist.");
-
-    private static void Throw(DomainError? error)
-    {
-        if (error is not null) throw new DomainException(error);
-    }
 }

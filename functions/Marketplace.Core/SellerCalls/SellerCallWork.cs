@@ -20,7 +20,7 @@ public sealed class CreateSellerCallHandler(SellerCallService calls) : IOutboxHa
     public string Topic => SellerCallService.CreateTopic;
 
     public Task HandleAsync(WorkItem item, CancellationToken ct) =>
-        calls.CreateAndAttemptAsync(JsonSerializer.Deserialize<CreateSellerCallMessage>(item.Payload!, CoreJson.Options)!.ToCommand(), ct);
+        calls.CreateAndAttemptAsync(item.Read<CreateSellerCallMessage>().ToCommand(), ct);
 }
 
 /// <summary>Each failed attempt and each parked call becomes one notification for the seller (§7.6).</summary>
@@ -30,7 +30,7 @@ public sealed class SellerCallNoticeHandler(INotifier notifier) : IOutboxHandler
 
     public Task HandleAsync(WorkItem item, CancellationToken ct)
     {
-        var notice = JsonSerializer.Deserialize<SellerCallNotice>(item.Payload!, CoreJson.Options)!;
+        var notice = item.Read<SellerCallNotice>();
         return notifier.NotifyAsync(ToNotification(notice, item.MessageId), ct);
     }
 

@@ -59,7 +59,7 @@ public sealed class SupervisionCases(
     {
         var result = await runner.ExecuteAsync(Definition, caseId, Actor.Platform,
             (state, now) => state is null ? CaseErrors.NotFound() : SupervisionRules.Decide(state, new ConfirmOrderSync(Actor.Platform), now, options.Value), ct);
-        Throw(result.Error);
+        DomainException.ThrowIf(result.Error);
     }
 
     /// <summary>
@@ -88,7 +88,7 @@ public sealed class SupervisionCases(
             order.Flow ?? throw new InvalidOperationException($"Order {order.OrderId} is not supervised."), order.Scenario, order.Shipping?.Phone, order.PlacedAt);
         var result = await runner.ExecuteAsync(Definition, caseId, Actor.Platform,
             (state, now) => state is not null ? Decision<CaseEvent>.Accept() : SupervisionRules.Decide(null, open, now, options.Value), ct);
-        Throw(result.Error);
+        DomainException.ThrowIf(result.Error);
         return caseId;
     }
 
@@ -104,7 +104,7 @@ public sealed class SupervisionCases(
         // Visibility is checked on the state the rules see: one read, and "not yours" looks like "not there".
         var result = await runner.ExecuteAsync(Definition, caseId, command.Actor,
             (state, now) => state is null || !CanSee(state, command.Actor) ? CaseErrors.NotFound() : SupervisionRules.Decide(state, command, now, options.Value), ct);
-        Throw(result.Error);
+        DomainException.ThrowIf(result.Error);
         return await ViewAsync(result.State!, result.Version, ct);
     }
 
@@ -183,7 +183,7 @@ public sealed class SupervisionCases(
     {
         var (state, _) = await LoadVisibleAsync(caseId, actor, ct);
         var id = idPrefix + Guid.NewGuid().ToString("N")[..20];
-        Throw(SupervisionRules.Decide(state, record(id, contentType ?? "", 1, new string('0', 64)), time.GetUtcNow(), options.Value).Error);
+        DomainException.ThrowIf(SupervisionRules.Decide(state, record(id, contentType ?? "", 1, new string('0', 64)), time.GetUtcNow(), options.Value).Error);
         var stored = await StoreFileAsync(pathOf(caseId, id), contentType, length, body, ct);
         await RecordOrDeleteAsync(caseId, record(id, stored.ContentType, stored.Size, stored.Sha256), stored, ct);
         return new CaseFileStored(id, fileName, stored.Sha256, stored.Size, stored.ContentType);
@@ -217,12 +217,12 @@ public sealed class SupervisionCases(
         var limits = fileOptions.Value;
         var type = NormalizeContentType(contentType);
         if (!limits.AllowedContentTypes.Contains(type, StringComparer.OrdinalIgnoreCase))
-            Throw(new DomainError(ErrorKind.UnsupportedMediaType, "file.unsupported-type",
+            DomainException.ThrowIf(new DomainError(ErrorKind.UnsupportedMediaType, "file.unsupported-type",
                 $"Content-Type '{contentType}' is not accepted; send one of: {string.Join(", ", limits.AllowedContentTypes)}."));
         if (length > limits.MaxBytes)
-            Throw(new DomainError(ErrorKind.TooLarge, "file.too-large", $"The file is {length} bytes; the limit is {limits.MaxBytes} bytes."));
+            DomainException.ThrowIf(new DomainError(ErrorKind.TooLarge, "file.too-large", $"The file is {length} bytes; the limit is {limits.MaxBytes} bytes."));
         if (length == 0)
-            Throw(DomainError.Invalid("file.empty", "The file is empty."));
+            DomainException.ThrowIf(DomainError.Invalid("file.empty", "The file is empty."));
         try
         {
             return await files.PutAsync(path, body, type, limits.MaxBytes, ct);
@@ -244,7 +244,7 @@ public sealed class SupervisionCases(
         if (string.IsNullOrWhiteSpace(fileName) || fileName.Length > 200 || fileName is "." or ".."
             || fileName.Any(c => char.IsControl(c) || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format
                                  || c is '/' or '\\' or ':' or '*' or '?' or '"' or '<' or '>' or '|'))
-            Throw(DomainError.BadRequest("validation.file-name", "The file name must be 1-200 characters without path separators, control or formatting characters."));
+            DomainException.ThrowIf(DomainError.BadRequest("validation.file-name", "The file name must be 1-200 characters without path separators, control or formatting characters."));
         return fileName!;
     }
 
@@ -280,11 +280,6 @@ public sealed class SupervisionCases(
             s.RejectionCount, s.Frozen, s.StateEnteredAt, new EligibilityView(PartyEligibilityView.Of(e.Buyer), PartyEligibilityView.Of(e.Seller)),
             s.Appeal, s.Requirement, s.Reports, s.Deliveries, s.Logistics, s.ActualStartTime, s.CompletedAt, version,
             audit.Select(TimelineEntry.Of).ToList(), AuditChain.FindBreak(s.CaseId, audit) is null);
-    }
-
-    private static void Throw(DomainError? error)
-    {
-        if (error is not null) throw new DomainException(error);
     }
 }
 

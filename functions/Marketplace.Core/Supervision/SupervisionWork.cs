@@ -19,7 +19,7 @@ public sealed class OrderSupervisionEndedHandler(CatalogueService catalogue, Sup
 
     public async Task HandleAsync(WorkItem item, CancellationToken ct)
     {
-        var message = JsonSerializer.Deserialize<OrderSupervisionEndedMessage>(item.Payload!, CoreJson.Options)!;
+        var message = item.Read<OrderSupervisionEndedMessage>();
         await catalogue.EndSupervisionAsync(message, ct);
         await cases.ConfirmOrderSyncAsync(message.CaseId, ct);
     }

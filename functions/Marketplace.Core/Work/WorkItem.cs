@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Marketplace.Core.Persistence;
 
 namespace Marketplace.Core.Work;
@@ -23,6 +24,9 @@ public sealed record WorkItem(string Type, string Kind, string Id, string? Topic
     public const int MaxInlinePayloadChars = 7 * 1024;
 
     public static WorkItem ForTick(WakeUp w) => new(Tick, w.Kind, w.Id);
+
+    /// <summary>The outbox message's payload as the type its topic carries.</summary>
+    public T Read<T>() => JsonSerializer.Deserialize<T>(Payload ?? throw new InvalidDataException($"Work item {Type} {Kind}/{Id} has no payload."), CoreJson.Options)!;
 
     public static WorkItem ForOutbox(string kind, string id, OutboxMessage m) => m.Payload.Length <= MaxInlinePayloadChars
         ? new(Outbox, kind, id, m.Topic, m.Payload, m.MessageId)
